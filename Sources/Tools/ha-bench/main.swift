@@ -1,0 +1,5 @@
+// TODO(#2): placeholder until this tool is written; fails loudly rather than doing the wrong thing.
+import Foundation
+
+FileHandle.standardError.write(Data("ha-bench: not implemented yet\n".utf8))
+exit(3)
