@@ -94,10 +94,17 @@ struct CIBEditor {
             throw .noSuchObject("<\(input.name) id=\"\(input[attribute: "id"] ?? "")\"> not found")
         }
         // Pacemaker adds the new subtree without marking the configuration dirty, so only
-        // num_updates moves (observed with 2.1.5's `cibadmin -M -c`); we reproduce that.
+        // num_updates moves (observed with 2.1.5's `cibadmin -M -c`) — unless an attribute of it was
+        // expanded (`value++`), which marks it dirty again. We reproduce both.
         var quiet = CIBChangeTracker()
         CIBMerge.merge(input, into: nil, parent: root, tracker: &quiet)
-        tracker.recordOther()
+        var isExpanded = false
+        input.forEachDescendant { element in
+            for (name, value) in element.attributes where CIBMerge.expandedValue(name: name, value: value, old: nil) != value {
+                isExpanded = true
+            }
+        }
+        if isExpanded { tracker.record(root) } else { tracker.recordOther() }
     }
 
     // MARK: Replace
