@@ -54,10 +54,8 @@ struct CRMError: ParsableCommand {
         case .text:
             text = entries.map { line(for: $0, listing: listing) }.joined()
         case .xml:
-            let elements = entries.compactMap(element(for:))
-            text = PacemakerResult(
-                request: PacemakerResult.request(arguments: CommandLine.arguments), elements: elements, status: .ok
-            ).rendered()
+            let elements = entries.compactMap(element(for:)).map { $0.serialized() }
+            text = PacemakerResult.render(request: CommandLine.arguments.joined(separator: " "), body: elements, code: .ok)
         }
         write(text)
     }

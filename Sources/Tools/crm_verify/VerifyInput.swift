@@ -24,14 +24,8 @@ struct VerifyInput {
             return .success(VerifyInput(bytes: Array(data), name: nil, description: "input from STDIN"))
         }
         if live {
-            let environment = ProcessInfo.processInfo.environment
-            if let shadow = environment["CIB_shadow"], !shadow.isEmpty {
-                let directory = environment["CIB_shadow_dir"] ?? "/var/lib/pacemaker/cib"
-                return read(path: "\(directory)/shadow.\(shadow)", description: "shadow CIB \(shadow)")
-            }
-            if let path = environment["CIB_file"], !path.isEmpty {
-                return read(path: path, description: "input file: \(path)")
-            }
+            let location = CIBLocation.resolve(CIBSession.processEnvironment())
+            if let path = location.path { return read(path: path, description: "input file: \(path)") }
             return .failure(
                 Failure(
                     message: "Could not connect to the CIB: the live cluster is not supported yet;"
@@ -50,7 +44,7 @@ struct VerifyInput {
 }
 
 /// Writes tool output: results to stdout or `--output-to`, diagnostics to stderr.
-enum ToolOutput {
+enum VerifyOutput {
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -43,8 +43,8 @@ struct CRMVerify: ParsableCommand {
     func run() throws {
         let status = verify()
         if outputAs == .xml {
-            let result = PacemakerResult(request: PacemakerResult.request(arguments: CommandLine.arguments), status: status)
-            ToolOutput.write(result.rendered(), to: outputTo)
+            let result = PacemakerResult.render(request: CommandLine.arguments.joined(separator: " "), code: status)
+            VerifyOutput.write(result, to: outputTo)
         }
         throw ExitCode(status.rawValue)
     }
@@ -54,23 +54,23 @@ struct CRMVerify: ParsableCommand {
         switch VerifyInput.resolve(file: xmlFile, text: xmlText, pipe: xmlPipe, live: liveCheck) {
         case .success(let found): input = found
         case .failure(let failure):
-            ToolOutput.error("crm_verify: \(failure.message)")
+            VerifyOutput.error("crm_verify: \(failure.message)")
             return failure.status
         }
         let document: XMLDocument
         do {
             document = try XMLDocument.parse(input.bytes, source: input.name ?? "<xml-text>")
         } catch {
-            ToolOutput.error("crm_verify: Couldn't parse \(input.description): \(error)")
+            VerifyOutput.error("crm_verify: Couldn't parse \(input.description): \(error)")
             return input.isText ? .config : .error
         }
         let verification = CIBVerification(document)
-        for line in verification.reportLines(source: input.name, verbosity: verbose) { ToolOutput.error(line) }
+        for line in verification.reportLines(source: input.name, verbosity: verbose) { VerifyOutput.error(line) }
         if let saveXML {
             do {
                 try document.serialized(pretty: true).write(toFile: saveXML, atomically: true, encoding: .utf8)
             } catch {
-                ToolOutput.error("crm_verify: Could not save the verified XML to \(saveXML): \(error)")
+                VerifyOutput.error("crm_verify: Could not save the verified XML to \(saveXML): \(error)")
                 return .cannotCreate
             }
         }

@@ -78,3 +78,11 @@ public struct CIBValidationResult: Equatable, Sendable {
     /// Whether the document turned validation off with `validate-with="none"`.
     public var isValidationDisabled: Bool { version == CIBSchemaVersion.none }
 }
+
+extension CIBSchema: CIBValidator {
+    /// The issues of `document` against its declared schema; what `CIBDocument.apply` calls after every
+    /// edit, so an edit that would make the CIB invalid is refused and changes nothing.
+    public func validate(_ document: XMLDocument) -> [XMLValidationIssue] {
+        check(document).issues
+    }
+}
