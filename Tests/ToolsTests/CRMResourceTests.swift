@@ -103,3 +103,19 @@ let resourceCIB = toolCIB(resources: """
         try SideBySide(tool: "crm_resource", cib: text).run(steps.map { SideBySide.Step(arguments: $0) })
     }
 }
+
+/// `--list` (text and XML) and `--list-raw` on corpus CIBs whose status our simple reading interprets as
+/// Pacemaker does (see Docs/Tools.md): a regression guard for the listing.
+@Suite(.enabled(if: ToolProcess.pacemakerHas("crm_resource") && ConformanceCorpus.directory != nil, "needs Pacemaker and the corpus"))
+struct CRMResourceListingSideBySideTests {
+    @Test(arguments: [
+        "7-migrate-group-one-unmigratable", "anti-colocation-order", "bug-5038", "clone-recover-no-shuffle-2", "coloc-list",
+        "colocate-unmanaged-group", "group-unmanaged-stopped", "migrate-1", "promoted-1", "promoted-with-blocked",
+        "template-rsc-sets-1", "ticket-clone-12", "ticket-group-13", "ticket-promoted-2", "ticket-rsc-sets-4", "simple7",
+    ])
+    func listsLikePacemaker(name: String) throws {
+        let file = try #require(ConformanceCorpus.path(name))
+        let steps = [["-L"], ["-L", "--output-as", "xml"], ["-l"]].map { SideBySide.Step(arguments: $0) }
+        try SideBySide(tool: "crm_resource", cib: try String(contentsOfFile: file, encoding: .utf8)).run(steps)
+    }
+}
