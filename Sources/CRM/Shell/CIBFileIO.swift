@@ -36,6 +36,13 @@ public enum CIBFileIO {
         return bytes
     }
 
+    /// The permission bits of an existing file, nil when it cannot be stat'ed.
+    public static func mode(of path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
     /// Whether a file exists.
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
