@@ -69,6 +69,7 @@ let package = Package(
         tool("crm_error", ["CRM", argumentParser]),
         tool("crm_simulate", ["CRM", "XML", argumentParser]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
+        .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "XMLTests", dependencies: ["XML"], swiftSettings: strict),

@@ -37,9 +37,9 @@ public struct CIBDocument {
         }
     }
 
-    /// The largest CIB (and largest XML input) we accept: 256 MiB. A 10,000-resource CIB with full
-    /// status is about 30 MiB; Pacemaker's own IPC limit is far lower.
-    public static let maximumBytes = 256 << 20
+    /// The largest CIB (and largest XML input) we accept: 512 MiB. gen-cib's 32-node, 10,000-resource
+    /// CIB with a full status section is 261 MB; anything past 512 MiB is refused before parsing.
+    public static let maximumBytes = 512 << 20
 
     /// An empty CIB, as `cibadmin --empty` prints it.
     public static func empty(validateWith schema: String = "pacemaker-3.9", adminEpoch: Int = 0) -> CIBDocument {

@@ -47,9 +47,10 @@ public final class CIBSession {
         let location = CIBLocation.resolve(environment)
         guard let path = location.path else { throw .noLiveCluster }
         if path == "-" { throw .unreadable(path: "-", reason: "CIB_file=- (stdin) is not supported; name a file") }
-        let bytes = try CIBFileIO.read(path)
+        let limit = CIBSession.maximumBytes(environment)
+        let bytes = try CIBFileIO.read(path, limit: limit)
         do {
-            self.document = try CIBDocument.parse(bytes, source: path)
+            self.document = try CIBDocument.parse(bytes, source: path, maximumBytes: limit)
         } catch {
             throw .corrupt(path: path, reason: error.description, newestValidBackup: nil)
         }
@@ -74,12 +75,19 @@ public final class CIBSession {
         }
         if result.isChanged, let path = location.path {
             do {
-                try CIBFileIO.writeAtomically(Array(document.xml.serialized(pretty: true).utf8), to: path)
+                try CIBFileIO.writeAtomically(
+                    Array(document.xml.serialized(pretty: true).utf8), to: path, mode: CIBFileIO.mode(of: path) ?? 0o600)
             } catch {
                 throw .store(error)
             }
         }
         return result
+    }
+
+    /// The size limit for CIBs and XML input: `HA_CIB_MAX_BYTES` when set (to lower it, e.g. in
+    /// tests), else `CIBDocument.maximumBytes` (256 MiB).
+    public static func maximumBytes(_ environment: [String: String]) -> Int {
+        environment["HA_CIB_MAX_BYTES"].flatMap { Int($0) }.map { max(0, $0) } ?? CIBDocument.maximumBytes
     }
 
     /// The process environment as a dictionary.

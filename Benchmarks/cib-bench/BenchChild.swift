@@ -1,0 +1,49 @@
+import CRM
+import Glibc
+import XML
+
+/// The measured work, run in a child process so its wall time and peak memory are its own.
+enum BenchChild {
+    /// Pacemaker's RelaxNG schema for `validate-with`, when Pacemaker is installed (a stand-in until
+    /// our own schema is wired; the validation cost is what matters here).
+    static func schema(for document: CIBDocument) -> RelaxNGSchema? {
+        guard let name = document.root[attribute: "validate-with"] else { return nil }
+        let path = "/usr/share/pacemaker/\(name).rng"
+        guard CIBFileIO.exists(path) else { return nil }
+        return try? RelaxNGSchema(file: path)
+    }
+
+    static func load(_ path: String) -> CIBDocument? {
+        do {
+            return try CIBDocument.parse(CIBFileIO.read(path), source: path)
+        } catch {
+            ToolStreams.writeError("cib-bench: \(error)\n")
+            return nil
+        }
+    }
+
+    static func query(_ path: String) -> Int32 {
+        guard let document = load(path) else { return 1 }
+        if let schema = schema(for: document) {
+            let issues = schema.validate(document.xml)
+            if !issues.isEmpty { ToolStreams.writeError("cib-bench: \(path) is invalid: \(issues[0])\n") }
+        }
+        guard let resources = try? document.query(.scope(.resources)) else { return 1 }
+        ToolStreams.writeOut("\(resources.first?.children.count ?? 0) resources\n")
+        return 0
+    }
+
+    static func diffApply(_ oldPath: String, _ newPath: String) -> Int32 {
+        guard var old = load(oldPath), let new = load(newPath) else { return 1 }
+        guard let patch = CIBPatch.create(from: old.xml, to: new.xml) else { return 0 }
+        do {
+            try old.apply(.applyPatch(patch.root))
+        } catch {
+            ToolStreams.writeError("cib-bench: \(error)\n")
+            return 1
+        }
+        guard old.version == new.version else { return 1 }
+        ToolStreams.writeOut("\(patch.root.children.count - 1) changes\n")
+        return 0
+    }
+}
