@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command. Until the cluster demo lands (issue #7), it walks through the CIB tools on the
 # example CIB in Examples/cib.xml: verify, list, change options and attributes, move/ban/clear resources,
-# and watch an invalid edit being refused. Every step checks its exit status; the script fails if one is wrong.
+# watch an invalid edit being refused, stage a change in a shadow CIB. Every step checks its exit status;
+# the script fails if one is wrong.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -79,18 +80,17 @@ run 78 crm_verify -x "$work/broken.xml"
 sed -e 's/interval="11s" role="Unpromoted"/interval="10s" role="Unpromoted"/' "$CIB_file" > "$work/duplicate.xml"
 run 78 crm_verify -V -x "$work/duplicate.xml"
 
-if crm_shadow --help >/dev/null 2>&1; then
-    step "crm_shadow stages a change in a shadow copy; only commit touches the real CIB"
-    export CIB_shadow_dir="$work"
-    run 0 crm_shadow --batch --create demo
-    export CIB_shadow=demo
-    run 0 crm_attribute -n no-quorum-policy -v freeze
-    run 0 crm_shadow --diff || true
-    unset CIB_shadow
-    run 0 crm_attribute -n no-quorum-policy -G
-else
-    step "crm_shadow is not built yet (it comes with the CIB work of issue #2); skipping the shadow walk-through"
-fi
+step "crm_shadow stages a change in a shadow copy; the real CIB changes only on commit"
+export CIB_shadow_dir="$work"
+run 0 crm_shadow --batch --create demo
+export CIB_shadow=demo
+run 0 crm_attribute -n no-quorum-policy -v freeze
+run 1 crm_shadow --diff
+unset CIB_shadow
+run 0 crm_attribute -n no-quorum-policy -G
+run 0 crm_shadow --commit demo --force --batch
+run 0 crm_attribute -n no-quorum-policy -G
+run 0 crm_shadow --delete demo --force --batch
 
 step "crm_error names Pacemaker's exit codes"
 run 0 crm_error -X -n 78 105 107 108
