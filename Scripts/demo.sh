@@ -33,7 +33,7 @@ run() {
         echo "demo: '$*' exited $status, expected $expected" >&2
         exit 1
     fi
-    [ "$expected" = 0 ] || echo "(exit status $status: $(crm_error -X "$status"))"
+    [ "$expected" = 0 ] || echo "(exit status $status as expected: $(crm_error -X "$status"))"
 }
 
 step "The example CIB (Examples/cib.xml, copied to $CIB_file; CIB_file points every tool at it)"
@@ -85,7 +85,7 @@ export CIB_shadow_dir="$work"
 run 0 crm_shadow --batch --create demo
 export CIB_shadow=demo
 run 0 crm_attribute -n no-quorum-policy -v freeze
-run 1 crm_shadow --diff
+run 1 crm_shadow --diff    # exits 1 when the shadow differs from the CIB
 unset CIB_shadow
 run 0 crm_attribute -n no-quorum-policy -G
 run 0 crm_shadow --commit demo --force --batch

@@ -43,6 +43,20 @@ let resourceCIB = toolCIB(resources: """
         #expect(try ToolProcess.ours("crm_resource", ["-r", "d1", "-B", "-N", "node2", "-u", "soon"], environment: environment).status == 64)
     }
 
+    @Test func clearExpiredRemovesOnlyEndedLifetimes() throws {
+        let scratch = try ScratchDirectory()
+        let ended = """
+            <rsc_location id="cli-prefer-d1" rsc="d1" role="Started"><rule id="cli-prefer-rule-d1" score="INFINITY" boolean-op="and">
+            <expression id="cli-prefer-expr-d1" attribute="#uname" operation="eq" value="node1" type="string"/>
+            <date_expression id="cli-prefer-lifetime-end-d1" operation="lt" end="2001-01-01 00:00:00Z"/></rule></rsc_location>
+            <rsc_location id="cli-ban-d1-on-node2" rsc="d1" role="Started" node="node2" score="-INFINITY"/>
+            """
+        let file = try scratch.write("cib.xml", toolCIB(constraints: ended))
+        let clear = try ToolProcess.ours("crm_resource", ["-r", "d1", "-U", "--expired"], environment: ["CIB_file": file])
+        #expect(clear.standardOutput == "Removing constraint: cli-prefer-d1\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("cli-ban-d1-on-node2"))
+    }
+
     @Test func listsResourcesAndInstances() throws {
         let scratch = try ScratchDirectory()
         let environment = ["CIB_file": try scratch.write("cib.xml", resourceCIB)]
