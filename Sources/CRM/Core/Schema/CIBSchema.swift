@@ -39,7 +39,9 @@ public final class CIBSchema {
         }
         guard let family = version.family else { return CIBValidationResult(version: version, issues: []) }
         do {
-            return CIBValidationResult(version: version, issues: try grammar(for: family).validate(document))
+            let issues = try grammar(for: family).validate(document)
+            guard issues.isEmpty else { return CIBValidationResult(version: version, issues: issues) }
+            return CIBValidationResult(version: version, issues: CIBSchemaFeatures.issues(in: document, declared: version))
         } catch {
             return CIBValidationResult(
                 version: version, issues: [issue(root, "the shipped CIB schema does not compile: \(error)")])
