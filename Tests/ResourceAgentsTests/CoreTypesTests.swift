@@ -67,7 +67,7 @@ import Testing
             resource: "f1", agent: try AgentIdentifier(parsing: "stonith:fence_ha_test"), action: "start",
             parameters: ["port": "n2", "CRM_meta_timeout": "1000"])
         let command = invocation.command(path: "/x/fence_ha_test", settings: AgentEnvironmentSettings())
-        #expect(command.arguments == ["/x/fence_ha_test", "monitor"])
+        #expect(command.arguments == ["/x/fence_ha_test"])
         #expect(command.standardInput == "action=monitor\nport=n2\n")
         let stop = AgentInvocation(resource: "f1", agent: invocation.agent, action: "stop")
         #expect(stop.programAction == nil)

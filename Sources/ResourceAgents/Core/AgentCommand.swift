@@ -117,9 +117,11 @@ extension AgentInvocation {
         case .ocf: addOCFVariables(to: &environment)
         case .lsb, .stonith, .service, .systemd: break
         }
-        let input = agent.standard == .stonith ? fenceInput(action: action) : ""
+        let isFence = agent.standard == .stonith
         let sorted = environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        return AgentCommand(path: path, arguments: [path, action], environment: sorted, standardInput: input)
+        return AgentCommand(
+            path: path, arguments: isFence ? [path] : [path, action], environment: sorted,
+            standardInput: isFence ? fenceInput(action: action) : "")
     }
 
     private func addOCFVariables(to environment: inout [String: String]) {
