@@ -70,6 +70,7 @@ let package = Package(
         tool("crm_simulate", ["CRM", "XML", argumentParser]),
         tool("lrmd", ["ResourceAgents", argumentParser, logging, lifecycle]),
         tool("lrmadmin", ["ResourceAgents", argumentParser]),
+        tool("lrm-bench", ["ResourceAgents", argumentParser, logging, lifecycle]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
 
         // Tests.
