@@ -98,8 +98,8 @@ struct LRMDServiceTests {
             garbage.writeInteger(UInt32(9))
             garbage.writeString("nonsense\n")
             garbage.writeInteger(UInt32.max)
-            try await raw.writeAndFlush(garbage)
-            try await raw.close()
+            try? await raw.writeAndFlush(garbage)
+            try? await raw.close()
             // A client that disconnects with an operation in flight.
             let leaving = try await LRMDClient.connect(socketPath: socket)
             try await leaving.register(ResourceDefinition(id: "s", agent: Self.dummy, parameters: ["op_sleep": "1"]))

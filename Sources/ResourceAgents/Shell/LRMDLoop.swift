@@ -120,9 +120,8 @@ struct LRMDLoop {
             case .startAgent(let callID, let invocation):
                 let handle = runner.spawn(invocation)
                 processes[callID] = handle
-                let supervisor = runner.supervisor
                 let inputs = inputs
-                group.addTask { inputs.yield(.agentFinished(callID, await supervisor.wait(handle))) }
+                runner.supervisor.onExit(handle) { inputs.yield(.agentFinished(callID, $0)) }
             case .killAgent(let callID):
                 if let handle = processes[callID] { runner.supervisor.kill(handle) }
             case .scheduleTimer(let token, let delay):

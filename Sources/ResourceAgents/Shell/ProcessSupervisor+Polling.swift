@@ -10,7 +10,7 @@ final class ChildProcess: @unchecked Sendable {
     var errors: BoundedCapture
     var termination: ProcessTermination?
     var finishedRun: AgentRun?
-    var continuation: CheckedContinuation<AgentRun, Never>?
+    var completion: (@Sendable (AgentRun) -> Void)?
 
     init(process: SpawnedProcess, deadline: ContinuousClock.Instant, started: ContinuousClock.Instant, limit: Int) {
         self.process = process
@@ -54,20 +54,36 @@ final class ChildProcess: @unchecked Sendable {
             isTruncated: output.isTruncated || errors.isTruncated, duration: .now - started)
     }
 
-    /// Reads what a pipe holds now (bounded per call so one chatty child cannot starve the others).
-    func read(_ fd: Int32, isError: Bool, buffer: inout [UInt8]) {
-        if isError { drain(fd, into: &errors, buffer: &buffer, maximumReads: 4) } else {
-            drain(fd, into: &output, buffer: &buffer, maximumReads: 4)
-        }
+    /// Reads what a pipe holds now (bounded per call so one chatty child cannot starve the others); at end of
+    /// file the pipe is closed, so a hung-up pipe is not polled again while the process lingers.
+    func read(isError: Bool, buffer: inout [UInt8]) {
+        guard var process else { return }
+        let fd = isError ? process.standardError : process.standardOutput
+        let isOpen =
+            isError
+            ? drain(fd, into: &errors, buffer: &buffer, maximumReads: 4)
+            : drain(fd, into: &output, buffer: &buffer, maximumReads: 4)
+        guard !isOpen else { return }
+        Glibc.close(fd)
+        if isError { process.standardError = -1 } else { process.standardOutput = -1 }
+        self.process = process
     }
 
-    private func drain(_ fd: Int32, into capture: inout BoundedCapture, buffer: inout [UInt8], maximumReads: Int = 64) {
-        guard fd >= 0 else { return }
+    /// Reads until the pipe is empty, at end of file or after `maximumReads`; false at end of file or error.
+    @discardableResult
+    private func drain(_ fd: Int32, into capture: inout BoundedCapture, buffer: inout [UInt8], maximumReads: Int = 64)
+        -> Bool
+    {
+        guard fd >= 0 else { return false }
         for _ in 0..<maximumReads {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            guard count > 0 else { return }
-            capture.append(buffer[0..<count])
+            if count > 0 {
+                capture.append(buffer[0..<count])
+                continue
+            }
+            return count < 0 && (errno == EAGAIN || errno == EINTR)
         }
+        return true
     }
 }
 
@@ -126,7 +142,7 @@ extension ProcessSupervisor {
             let resumptions = state.withLock { state in
                 handleReady(descriptors, sources, state: &state, buffer: &buffer)
             }
-            for (continuation, run) in resumptions { continuation.resume(returning: run) }
+            for (completion, run) in resumptions { completion(run) }
         }
         Glibc.close(wakeRead)
         Glibc.close(wakeWrite)
@@ -134,27 +150,26 @@ extension ProcessSupervisor {
 
     private func handleReady(
         _ descriptors: [pollfd], _ sources: [Source], state: inout SupervisorState, buffer: inout [UInt8]
-    ) -> [(CheckedContinuation<AgentRun, Never>, AgentRun)] {
+    ) -> [(@Sendable (AgentRun) -> Void, AgentRun)] {
         for (descriptor, source) in zip(descriptors, sources) where descriptor.revents != 0 {
             switch source {
             case .wake:
                 while Glibc.read(wakeRead, &buffer, buffer.count) > 0 {}
             case .output(let id), .errors(let id):
-                guard let child = state.children[id], let process = child.process else { continue }
                 let isError: Bool = if case .errors = source { true } else { false }
-                child.read(isError ? process.standardError : process.standardOutput, isError: isError, buffer: &buffer)
+                state.children[id]?.read(isError: isError, buffer: &buffer)
             case .exit(let id):
                 state.children[id]?.reapIfExited(buffer: &buffer)
             }
         }
         let now = ContinuousClock.now
-        var resumptions: [(CheckedContinuation<AgentRun, Never>, AgentRun)] = []
+        var resumptions: [(@Sendable (AgentRun) -> Void, AgentRun)] = []
         for (id, child) in state.children {
             if child.process != nil, child.termination == nil, now >= child.deadline {
                 child.killGroup(reason: .timedOut(after: child.deadline - child.started))
             }
-            if let run = child.finishedRun, let continuation = child.continuation {
-                resumptions.append((continuation, run))
+            if let run = child.finishedRun, let completion = child.completion {
+                resumptions.append((completion, run))
                 state.children[id] = nil
             }
         }

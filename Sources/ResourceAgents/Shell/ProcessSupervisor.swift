@@ -78,22 +78,28 @@ public final class ProcessSupervisor: Sendable {
         return handle
     }
 
-    /// Waits for a spawned process to end and returns what it did. Call once per handle.
+    /// Waits for a spawned process to end and returns what it did. Call once per handle (or use `onExit`).
     public func wait(_ handle: Handle) async -> AgentRun {
         await withCheckedContinuation { (continuation: CheckedContinuation<AgentRun, Never>) in
-            let finished: AgentRun? = state.withLock { state in
-                guard let child = state.children[handle.id] else {
-                    return AgentRun(termination: .spawnFailed(errno: 0, message: "unknown process handle"))
-                }
-                if let run = child.finishedRun {
-                    state.children[handle.id] = nil
-                    return run
-                }
-                child.continuation = continuation
-                return nil
-            }
-            if let finished { continuation.resume(returning: finished) }
+            onExit(handle) { continuation.resume(returning: $0) }
         }
+    }
+
+    /// Calls `body` once when the process has ended (at once if it already has), on the supervisor's thread:
+    /// `body` must be quick and must not block. Use either this or `wait`, once per handle.
+    public func onExit(_ handle: Handle, _ body: @escaping @Sendable (AgentRun) -> Void) {
+        let finished: AgentRun? = state.withLock { state in
+            guard let child = state.children[handle.id] else {
+                return AgentRun(termination: .spawnFailed(errno: 0, message: "unknown process handle"))
+            }
+            if let run = child.finishedRun {
+                state.children[handle.id] = nil
+                return run
+            }
+            child.completion = body
+            return nil
+        }
+        if let finished { body(finished) }
     }
 
     /// Spawns and waits.

@@ -4,14 +4,7 @@ import ResourceAgents
 /// The physical floor: posix_spawn + waitpid of the agent with the same argv and environment, output to
 /// /dev/null, nothing else.
 enum BareSpawner {
-    struct Figures {
-        var count: Int
-        var elapsed: Double
-        var mean: Double { elapsed / Double(count) * 1000 }
-        var opsPerSecond: Double { Double(count) / elapsed }
-    }
-
-    static func measure(_ command: AgentCommand, count: Int, workers: Int) throws -> Figures {
+    static func measure(_ command: AgentCommand, count: Int, workers: Int) throws -> Timing {
         let argv = command.arguments.map { strdup($0) } + [nil]
         let envp = command.environment.map { strdup("\($0)=\($1)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
@@ -19,6 +12,8 @@ enum BareSpawner {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for fd: Int32 in [1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0) }
+        let own = processCPUSeconds(children: false)
+        let child = processCPUSeconds(children: true)
         let start = ContinuousClock.now
         var running = 0
         var started = 0
@@ -36,7 +31,9 @@ enum BareSpawner {
             running -= 1
             finished += 1
         }
-        return Figures(count: count, elapsed: seconds(ContinuousClock.now - start))
+        return Timing(
+            count: count, wall: seconds(ContinuousClock.now - start), ownCPU: processCPUSeconds(children: false) - own,
+            childCPU: processCPUSeconds(children: true) - child)
     }
 }
 
