@@ -68,6 +68,9 @@ let package = Package(
         tool("crm_shadow", ["CRM", "XML", argumentParser]),
         tool("crm_error", ["CRM", argumentParser]),
         tool("crm_simulate", ["CRM", "XML", argumentParser]),
+        tool("lrmd", ["ResourceAgents", argumentParser, logging, lifecycle]),
+        tool("lrmadmin", ["ResourceAgents", argumentParser]),
+        tool("lrm-bench", ["ResourceAgents", argumentParser, logging, lifecycle]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
 
         // Tests.
