@@ -1,0 +1,85 @@
+extension Scheduler {
+    /// Spreads "required" and "unrunnable" along orderings until nothing changes (Pacemaker's update pass).
+    mutating func propagateFlags() {
+        var changed = true
+        var rounds = 0
+        while changed && rounds < 1000 {
+            changed = false
+            rounds += 1
+            for ordering in orderings where applyOrdering(ordering) { changed = true }
+            if updateGroupFlags() { changed = true }
+        }
+    }
+
+    /// The actions an ordering's "then" reaches: itself, and for a group's start/stop, its members' ones.
+    private func thenTargets(_ then: Int) -> [Int] {
+        let action = actions[then]
+        guard let resource = action.resource, resources[resource].kind == .group,
+            action.task == "start" || action.task == "stop"
+        else { return [then] }
+        return [then] + resources[resource].children.flatMap { actions(of: $0, task: action.task) }
+    }
+
+    private mutating func applyOrdering(_ ordering: SchedulerOrdering) -> Bool {
+        var changed = false
+        let first = actions[ordering.first]
+        let flags = ordering.flags
+        let direct = flags.contains(.collectiveChild)
+        for target in direct ? [ordering.then] : thenTargets(ordering.then) {
+            let then = actions[target]
+            if (flags.contains(.runnableLeft) || flags.contains(.asymmetrical)) && !first.isRunnable && then.isRunnable {
+                actions[target].flags.remove(.runnable)
+                changed = true
+            }
+            if flags.contains(.impliesThen) && !first.isOptional && then.isOptional && impliesThenApplies(first, then) {
+                actions[target].flags.remove(.optional)
+                changed = true
+            }
+            if flags.contains(.impliesFirst) && !then.isOptional && actions[ordering.first].isOptional {
+                actions[ordering.first].flags.remove(.optional)
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    /// A start of a resource that stays where it runs is only forced by its own stop (a restart).
+    private func impliesThenApplies(_ first: SchedulerAction, _ then: SchedulerAction) -> Bool {
+        guard then.task == "start", let resource = then.resource, let node = then.node,
+            resources[resource].runningOn.contains(node)
+        else { return true }
+        return first.resource == resource || first.task == "stop" && first.node == node
+            || restartedPredecessor(first, of: resource)
+    }
+
+    /// Whether `first` is the start of a resource that is itself restarting (so dependants restart too).
+    private func restartedPredecessor(_ first: SchedulerAction, of resource: Int) -> Bool {
+        guard let other = first.resource else { return false }
+        return actions(of: other, task: "stop").contains { !actions[$0].isOptional }
+            || actions(of: other, task: "start").contains { actions[$0].node != nil && !actions[$0].isOptional && resources[other].runningOn.contains(actions[$0].node!) }
+    }
+
+    /// A group's pseudo-actions are required when a member's matching action is, and "running" is
+    /// unrunnable when a member cannot start.
+    private mutating func updateGroupFlags() -> Bool {
+        var changed = false
+        for group in resources.indices where resources[group].kind == .group {
+            let children = resources[group].children
+            for (pseudo, childTask) in [("start", "start"), ("running", "start"), ("stop", "stop"), ("stopped", "stop")] {
+                guard let id = actions(of: group, task: pseudo).first else { continue }
+                let childActions = children.flatMap { actions(of: $0, task: childTask) }
+                if actions[id].isOptional && childActions.contains(where: { !actions[$0].isOptional }) {
+                    actions[id].flags.remove(.optional)
+                    changed = true
+                }
+                if pseudo == "running" && actions[id].isRunnable
+                    && childActions.contains(where: { !actions[$0].isOptional && !actions[$0].isRunnable })
+                {
+                    actions[id].flags.remove(.runnable)
+                    changed = true
+                }
+            }
+        }
+        return changed
+    }
+}
