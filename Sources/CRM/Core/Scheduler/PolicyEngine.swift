@@ -37,7 +37,9 @@ extension Scheduler {
         assignAll()
         for index in resources.indices where resources[index].kind == .primitive { createActions(index) }
         for index in resources.indices where resources[index].kind == .group { createGroupActions(index) }
+        for index in resources.indices { createLoadOrderings(index) }
         createProbes()
+        for index in resources.indices where resources[index].kind == .primitive { createStoppedMonitors(index) }
         applyOrderConstraints()
         applyAntiColocationOrderings()
         createFencingAndShutdown()

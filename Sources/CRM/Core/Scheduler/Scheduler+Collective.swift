@@ -7,6 +7,7 @@ extension Scheduler {
         let running = action(owner: id, resource: group, task: "running", node: nil, element: .pseudoEvent, optional: true, pseudo: true)
         let stop = action(owner: id, resource: group, task: "stop", node: nil, element: .pseudoEvent, optional: true, pseudo: true)
         let stopped = action(owner: id, resource: group, task: "stopped", node: nil, element: .pseudoEvent, optional: true, pseudo: true)
+        for pseudo in [start, running, stop, stopped] { actions[pseudo].meta = [("CRM_meta_timeout", "20000")] }
         order(start, running, [.runnableLeft])
         order(stop, stopped, [.runnableLeft])
         for (position, child) in children.enumerated() {

@@ -17,6 +17,13 @@ extension Scheduler {
                 order(id, stop, [.impliesThen, .runnableLeft])
             }
         }
+        if let dc = dcNode, let dcFencing = fencingActions.first(where: { actions[$0].node == dc }) {
+            for other in fencingActions where other != dcFencing { order(other, dcFencing, [.optional]) }
+        }
+        if !options.concurrentFencing {
+            let chain = fencingActions.filter { actions[$0].node != dcNode }
+            for (position, fencing) in chain.enumerated() where position > 0 { order(chain[position - 1], fencing, [.optional]) }
+        }
         if !fencingActions.isEmpty {
             for index in resources.indices where resources[index].kind == .primitive && resources[index].requires != "nothing" {
                 for start in actions(of: index, task: "start") {
@@ -34,6 +41,12 @@ extension Scheduler {
             for stop in actions.indices where actions[stop].task == "stop" && actions[stop].node == node {
                 order(stop, id, [.optional])
             }
+        }
+        if let dc = dcNode, let dcShutdown = shutdownActions.first(where: { actions[$0].node == dc }) {
+            for other in shutdownActions where other != dcShutdown { order(other, dcShutdown, [.optional]) }
+        }
+        if let dc = dcNode, let dcFencing = fencingActions.first(where: { actions[$0].node == dc }) {
+            for other in shutdownActions { order(other, dcFencing, [.optional]) }
         }
     }
 }

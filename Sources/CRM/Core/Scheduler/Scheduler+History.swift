@@ -57,7 +57,11 @@ extension Scheduler {
             let expected = record.expectedRC ?? 0
             var succeeded = record.opStatus == 0 && record.rcCode == expected
             if isProbe && record.opStatus == 0 && (record.rcCode == 7 || record.rcCode == 0) { succeeded = true }
-            if record.opStatus == 0 && record.rcCode == 7 && record.operation == "monitor" && expected == 7 { succeeded = true }
+            if record.opStatus == 0 && record.rcCode == 7 && record.operation == "monitor" && expected == 7 {
+                succeeded = true
+                if record.intervalMs > 0 { resources[index].stoppedMonitors[node, default: [:]][record.intervalMs] = record }
+            }
+            if record.operation == "start" && record.opStatus == 0 { resources[index].stoppedMonitors[node] = nil }
             if succeeded {
                 applySuccess(record, role: &role, response: &response, recurring: &recurring, defining: &defining)
             } else {
@@ -129,8 +133,9 @@ extension Scheduler {
                 if role == .stopped { return }
             } else if record.rcCode == 7 {
                 role = role == .unknown ? .stopped : role
+            } else {
+                role = .started
             }
-            if role != .stopped { role = .started }
             response = max(response, configured)
         default:
             response = max(response, configured)

@@ -32,7 +32,7 @@ extension Scheduler {
                 result[name] = value
             }
         }
-        for (name, value) in Self.evaluate(model.operationDefaults, context: context) where result[name] == nil {
+        for (name, value) in Self.evaluate(model.operationDefaults, context: context, laterSetsWin: true) where result[name] == nil {
             result[name] = value
         }
         return result

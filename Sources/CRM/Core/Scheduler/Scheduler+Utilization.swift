@@ -42,3 +42,26 @@ extension Scheduler {
         return result
     }
 }
+
+extension Scheduler {
+    /// With a placement strategy, starts wait for the stops that free a node's capacity (`load_stopped_NODE`).
+    mutating func createLoadOrderings(_ index: Int) {
+        guard options.placementStrategy != "default", resources[index].kind == .primitive else { return }
+        for node in nodes.indices where nodes[node].isOnline { _ = loadStopped(node) }
+        if let node = resources[index].assignedNode {
+            let pseudo = loadStopped(node)
+            for start in actions(of: index, task: "start") { order(pseudo, start, [.optional]) }
+        }
+        for node in resources[index].runningOn {
+            let pseudo = loadStopped(node)
+            for stop in actions(of: index, task: "stop") where actions[stop].node == node { order(stop, pseudo, [.optional]) }
+        }
+    }
+
+    private mutating func loadStopped(_ node: Int) -> Int {
+        let name = "load_stopped_\(nodes[node].uname)"
+        let id = action(owner: name, resource: nil, task: name, node: node, element: .pseudoEvent, optional: false, pseudo: true)
+        actions[id].key = name
+        return id
+    }
+}

@@ -40,7 +40,9 @@ struct Scheduler {
     var canStartResources: Bool { hasQuorum || options.noQuorumPolicy == "ignore" }
 
     /// Evaluates attribute sets: sets whose rules hold, highest score first, first value wins.
-    static func evaluate(_ sets: [AttributeSet], context: RuleContext, firstSetID: String? = nil) -> [String: String] {
+    static func evaluate(
+        _ sets: [AttributeSet], context: RuleContext, firstSetID: String? = nil, laterSetsWin: Bool = false
+    ) -> [String: String] {
         var result: [String: String] = [:]
         let ordered = sets.enumerated().sorted { a, b in
             if let firstSetID {
@@ -49,7 +51,7 @@ struct Scheduler {
                 if aFirst != bFirst { return aFirst }
             }
             if a.element.score != b.element.score { return a.element.score > b.element.score }
-            return a.offset < b.offset
+            return laterSetsWin ? a.offset > b.offset : a.offset < b.offset
         }
         for (_, set) in ordered {
             if let rule = set.rule, !rule.matches(context) { continue }

@@ -64,6 +64,8 @@ struct SchedulerResource {
     var lastDefiningOperation: [Int: OperationRecord] = [:]
     var needsRestartOn: [Int: String] = [:]
     var reloadedOn: Set<Int> = []
+    /// Per node: recurring monitors for role Stopped found active (expected "not running").
+    var stoppedMonitors: [Int: [Int: OperationRecord]] = [:]
     /// Failures to clear (expired) per node.
     var clearFailcountOn: Set<Int> = []
 
