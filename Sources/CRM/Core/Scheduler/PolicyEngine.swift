@@ -43,6 +43,7 @@ extension Scheduler {
         applyOrderConstraints()
         applyAntiColocationOrderings()
         createFencingAndShutdown()
+        addProbeOrderingsForStops()
         propagateFlags()
     }
 
@@ -80,10 +81,8 @@ extension Scheduler {
         switch action.element {
         case .pseudoEvent:
             element = "pseudo_event"
-            if action.task != "stop" || action.resource.map({ resources[$0].kind == .group }) == true {
-                node = nil
-                uuid = nil
-            }
+            node = nil
+            uuid = nil
             attributes = action.meta
         case .clusterEvent:
             element = "crm_event"

@@ -10,6 +10,7 @@ extension Scheduler {
         for pseudo in [start, running, stop, stopped] { actions[pseudo].meta = [("CRM_meta_timeout", "20000")] }
         order(start, running, [.runnableLeft])
         order(stop, stopped, [.runnableLeft])
+        order(stopped, start, [.optional])
         for (position, child) in children.enumerated() {
             for childStart in actions(of: child, task: "start") {
                 order(start, childStart, [.runnableLeft, .collectiveChild])

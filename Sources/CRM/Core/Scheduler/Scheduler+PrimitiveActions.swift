@@ -2,7 +2,10 @@ extension Scheduler {
     /// Creates the start/stop/monitor/cancel actions of one primitive from its current and next state.
     mutating func createActions(_ index: Int) {
         let resource = resources[index]
-        guard resource.isManaged else { return }
+        guard resource.isManaged else {
+            createUnmanagedActions(index)
+            return
+        }
         let next = resource.assignedNode
         let multiple = resource.runningOn.count > 1
         var restartOn: Int?
@@ -25,6 +28,15 @@ extension Scheduler {
         setMeta(start, resource: index, task: "start", intervalMs: 0)
         for stop in actions(of: index, task: "stop") { order(stop, start, [.optional, .impliesThen, .restart]) }
         createRecurring(index, node: next, start: start, isRunningThere: isRunningThere)
+    }
+
+    /// An unmanaged resource gets actions that can never run, so orderings through it still block.
+    private mutating func createUnmanagedActions(_ index: Int) {
+        let id = resources[index].id
+        for node in resources[index].runningOn {
+            action(owner: id, resource: index, task: "stop", node: node, element: .resourceOperation, optional: true, runnable: false)
+            action(owner: id, resource: index, task: "start", node: node, element: .resourceOperation, optional: true, runnable: false)
+        }
     }
 
     private mutating func stopAction(_ index: Int, node: Int, optional: Bool) -> Int {

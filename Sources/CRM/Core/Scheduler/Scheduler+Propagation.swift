@@ -31,7 +31,7 @@ extension Scheduler {
                 actions[target].flags.remove(.runnable)
                 changed = true
             }
-            if flags.contains(.impliesThen) && !first.isOptional && then.isOptional && impliesThenApplies(first, then) {
+            if flags.contains(.impliesThen) && !first.isOptional && then.isOptional {
                 actions[target].flags.remove(.optional)
                 changed = true
             }
@@ -39,24 +39,35 @@ extension Scheduler {
                 actions[ordering.first].flags.remove(.optional)
                 changed = true
             }
+            if flags.contains(.impliesFirst) && !actions[ordering.first].isOptional && !actions[ordering.first].isRunnable
+                && actions[target].isRunnable
+            {
+                actions[target].flags.remove(.runnable)
+                changed = true
+            }
+            if flags.contains(.restart) && applyRestart(first: ordering.first, then: target) { changed = true }
         }
         return changed
     }
 
-    /// A start of a resource that stays where it runs is only forced by its own stop (a restart).
-    private func impliesThenApplies(_ first: SchedulerAction, _ then: SchedulerAction) -> Bool {
-        guard then.task == "start", let resource = then.resource, let node = then.node,
-            resources[resource].runningOn.contains(node)
-        else { return true }
-        return first.resource == resource || first.task == "stop" && first.node == node
-            || restartedPredecessor(first, of: resource)
-    }
-
-    /// Whether `first` is the start of a resource that is itself restarting (so dependants restart too).
-    private func restartedPredecessor(_ first: SchedulerAction, of resource: Int) -> Bool {
-        guard let other = first.resource else { return false }
-        return actions(of: other, task: "stop").contains { !actions[$0].isOptional }
-            || actions(of: other, task: "start").contains { actions[$0].node != nil && !actions[$0].isOptional && resources[other].runningOn.contains(actions[$0].node!) }
+    /// stop -> start of one resource: a required start needs the stop; a start that cannot run while the
+    /// resource is active means it must stop; a stop that cannot run blocks the start.
+    private mutating func applyRestart(first: Int, then: Int) -> Bool {
+        var changed = false
+        let stop = actions[first]
+        let start = actions[then]
+        if stop.isOptional && stop.isRunnable {
+            let isActive = start.resource.map { !resources[$0].runningOn.isEmpty } ?? false
+            if !start.isOptional || (!start.isRunnable && isActive) {
+                actions[first].flags.remove(.optional)
+                changed = true
+            }
+        }
+        if !actions[first].isOptional && !actions[first].isRunnable && actions[then].isRunnable {
+            actions[then].flags.remove(.runnable)
+            changed = true
+        }
+        return changed
     }
 
     /// A group's pseudo-actions are required when a member's matching action is, and "running" is
