@@ -28,7 +28,7 @@ extension Scheduler {
     }
 
     /// The action standing for a resource's `task` in an ordering: a group's pseudo-action or a primitive's.
-    func orderingActions(_ resource: Int, task: String, asFirst: Bool) -> [Int] {
+    mutating func orderingActions(_ resource: Int, task: String, asFirst: Bool) -> [Int] {
         if resources[resource].kind == .group {
             var effective = task
             if asFirst {
@@ -40,6 +40,11 @@ extension Scheduler {
             }
             return actions(of: resource, task: effective)
         }
-        return actions(of: resource, task: task)
+        let existing = actions(of: resource, task: task)
+        guard existing.isEmpty, asFirst else { return existing }
+        if task == "stop" && resources[resource].runningOn.isEmpty { return [] }
+        // Like Pacemaker, a missing "first" action is created, with no node: it can never run.
+        return [action(owner: resources[resource].id, resource: resource, task: task, node: nil, element: .resourceOperation,
+                       optional: true, runnable: false)]
     }
 }

@@ -15,6 +15,9 @@ extension Scheduler {
             fencingActions.append(id)
             for stop in actions.indices where actions[stop].task == "stop" && actions[stop].node == node {
                 order(id, stop, [.impliesThen, .runnableLeft])
+                if let resource = actions[stop].resource, let parent = resources[resource].parent {
+                    for groupStop in actions(of: parent, task: "stop") { order(id, groupStop, [.optional]) }
+                }
             }
         }
         if let dc = dcNode, let dcFencing = fencingActions.first(where: { actions[$0].node == dc }) {

@@ -62,6 +62,11 @@ extension Scheduler {
                 if record.intervalMs > 0 { resources[index].stoppedMonitors[node, default: [:]][record.intervalMs] = record }
             }
             if record.operation == "start" && record.opStatus == 0 { resources[index].stoppedMonitors[node] = nil }
+            if !succeeded && onFail(for: record.operation, intervalMs: record.intervalMs, resource: index) == .ignore
+                && record.opStatus != 7 && record.rcCode != 5 && record.rcCode != 6
+            {
+                succeeded = true
+            }
             if succeeded {
                 applySuccess(record, role: &role, response: &response, recurring: &recurring, defining: &defining)
             } else {

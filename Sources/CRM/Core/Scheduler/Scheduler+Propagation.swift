@@ -83,8 +83,9 @@ extension Scheduler {
                     actions[id].flags.remove(.optional)
                     changed = true
                 }
+                let missing = children.contains { actions(of: $0, task: childTask).isEmpty }
                 if pseudo == "running" && actions[id].isRunnable
-                    && childActions.contains(where: { !actions[$0].isOptional && !actions[$0].isRunnable })
+                    && (missing || childActions.contains(where: { !actions[$0].isRunnable }))
                 {
                     actions[id].flags.remove(.runnable)
                     changed = true
