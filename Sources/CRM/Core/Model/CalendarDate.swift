@@ -62,6 +62,7 @@ enum CalendarDate {
         }
         guard let day = parseDay(datePart) else { return nil }
         var seconds = 0
+        timePart = Substring(String(timePart).filter { $0 != " " })
         if !timePart.isEmpty {
             guard let time = parseTime(timePart) else { return nil }
             seconds = time

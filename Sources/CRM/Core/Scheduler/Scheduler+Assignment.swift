@@ -60,6 +60,7 @@ extension Scheduler {
     /// Applies a "dependent with primary" colocation to the dependent's scores, the primary being assigned.
     private mutating func applyColocation(_ colocation: ResolvedColocation) {
         let dependent = colocation.dependent
+        guard resources[colocation.primary].isAssigned else { return }
         guard let primaryNode = resources[colocation.primary].assignedNode else {
             if colocation.score >= Score.infinity {
                 for node in nodes.indices { setScore(dependent, node: node, -Score.infinity) }
@@ -159,7 +160,7 @@ extension Scheduler {
                 if node == current { chosen = node }
             }
         }
-        guard effective(chosen) >= 0, nodes[chosen].isAvailable, canStartResources || resource.runningOn.contains(chosen) else {
+        guard effective(chosen) >= 0, nodes[chosen].isAvailable, canStartResources || resource.runningOn.contains(chosen) || !needsQuorum(index) else {
             resources[index].nextRole = .stopped
             return
         }

@@ -10,6 +10,8 @@ extension Scheduler {
     mutating func unpackHistory() {
         for state in model.nodeStates {
             guard let node = nodeByID[state.id] else { continue }
+            // Without fencing, nothing can be concluded from an offline node's history.
+            if !options.fencingEnabled && !nodes[node].isOnline { continue }
             for history in state.resources {
                 let resource = resourceByID[history.id].flatMap { resources[$0].kind == .primitive ? $0 : nil }
                     ?? addOrphan(history)

@@ -24,7 +24,7 @@ extension Scheduler {
         let isRunningThere = resource.runningOn.contains(next) && restartOn == nil && !multiple
         let start = action(
             owner: resource.id, resource: index, task: "start", node: next, element: .resourceOperation,
-            optional: isRunningThere, runnable: canStartResources)
+            optional: isRunningThere, runnable: canStartResources || !needsQuorum(index))
         setMeta(start, resource: index, task: "start", intervalMs: 0)
         for stop in actions(of: index, task: "stop") { order(stop, start, [.optional, .impliesThen, .restart]) }
         createRecurring(index, node: next, start: start, isRunningThere: isRunningThere)
@@ -37,6 +37,11 @@ extension Scheduler {
             action(owner: id, resource: index, task: "stop", node: node, element: .resourceOperation, optional: true, runnable: false)
             action(owner: id, resource: index, task: "start", node: node, element: .resourceOperation, optional: true, runnable: false)
         }
+    }
+
+    /// Fencing devices and `requires=nothing` resources may start without quorum.
+    func needsQuorum(_ index: Int) -> Bool {
+        resources[index].resourceClass != "stonith" && resources[index].requires != "nothing"
     }
 
     private mutating func stopAction(_ index: Int, node: Int, optional: Bool) -> Int {
