@@ -48,7 +48,13 @@ extension Scheduler {
     }
 
     /// Whether an action goes into the graph.
-    func isInGraph(_ action: SchedulerAction) -> Bool { !action.isOptional && action.isRunnable }
+    func isInGraph(_ action: SchedulerAction) -> Bool {
+        guard !action.isOptional, action.isRunnable else { return false }
+        if let resource = action.resource, !resources[resource].isManaged, resources[resource].kind == .primitive {
+            return action.isMaintenanceCancel
+        }
+        return true
+    }
 
     /// Builds the graph: actions in the graph and the orderings between them.
     func graph() -> TransitionGraph {

@@ -211,6 +211,7 @@ extension Scheduler {
                 resource.needsRestartOn[node] = "failed"
             }
         }
+        if isActive && nodes[node].isMaintenance { resource.isManaged = false }
         if isActive {
             if !resource.runningOn.contains(node) { resource.runningOn.append(node) }
             resource.role = max(resource.role, role)

@@ -33,15 +33,23 @@ extension Scheduler {
     /// An unmanaged resource gets actions that can never run, so orderings through it still block.
     private mutating func createUnmanagedActions(_ index: Int) {
         let id = resources[index].id
+        let runnable = !resources[index].isBlocked
         for node in resources[index].runningOn {
-            action(owner: id, resource: index, task: "stop", node: node, element: .resourceOperation, optional: true, runnable: false)
-            action(owner: id, resource: index, task: "start", node: node, element: .resourceOperation, optional: true, runnable: false)
+            action(owner: id, resource: index, task: "stop", node: node, element: .resourceOperation, optional: true, runnable: runnable)
+            action(owner: id, resource: index, task: "start", node: node, element: .resourceOperation, optional: true, runnable: runnable)
+            // In maintenance the cluster stops watching: cancel recurring monitors.
+            if resources[index].isInMaintenance || nodes[node].isMaintenance {
+                for (_, record) in (resources[index].activeRecurring[node] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    cancel(index, node: node, record: record, after: nil)
+                    if let last = resourceActions[index]?.last { actions[last].isMaintenanceCancel = true }
+                }
+            }
         }
     }
 
     /// Fencing devices and `requires=nothing` resources may start without quorum.
     func needsQuorum(_ index: Int) -> Bool {
-        resources[index].resourceClass != "stonith" && resources[index].requires != "nothing"
+        resources[index].requires != "nothing"
     }
 
     private mutating func stopAction(_ index: Int, node: Int, optional: Bool) -> Int {

@@ -80,7 +80,10 @@ extension Scheduler {
         }
         resource.failureTimeoutSeconds = (meta["failure-timeout"].flatMap(DurationText.milliseconds) ?? 0) / 1000
         resource.isManaged = meta["is-managed"].map { ClusterModel.isTrue($0) } ?? options.defaultIsManaged
-        if options.maintenanceMode || ClusterModel.isTrue(meta["maintenance"]) { resource.isManaged = false }
+        if options.maintenanceMode || ClusterModel.isTrue(meta["maintenance"]) {
+            resource.isManaged = false
+            resource.isInMaintenance = true
+        }
         if let role = meta["target-role"].flatMap({ ResourceRole(name: $0) }) { resource.targetRole = role }
         if options.stopAll { resource.targetRole = .stopped }
         resource.isCritical = meta["critical"].map { ClusterModel.isTrue($0) } ?? true

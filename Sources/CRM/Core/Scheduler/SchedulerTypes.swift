@@ -49,6 +49,7 @@ struct SchedulerResource {
     var targetRole = ResourceRole.started
     var requires = "fencing"
     var isCritical = true
+    var isInMaintenance = false
 
     // Status.
     var runningOn: [Int] = []
@@ -107,6 +108,7 @@ struct SchedulerAction {
     var priority = 0
     var isProbe = false
     var cancelledTask: String?
+    var isMaintenanceCancel = false
 
     var isOptional: Bool { flags.contains(.optional) }
     var isRunnable: Bool { flags.contains(.runnable) }
