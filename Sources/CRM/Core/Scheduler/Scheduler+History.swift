@@ -53,7 +53,13 @@ extension Scheduler {
             let isProbe = record.operation == "monitor" && record.intervalMs == 0
             if record.opStatus == -1 || record.callID < 0 {
                 applyPending(record, role: &role, resource: index, node: node)
+                if record.operation == "start" { resources[index].startPendingOn.insert(node) }
                 continue
+            }
+            if record.operation == "start" || record.operation == "stop" {
+                resources[index].recurringSeen[node] = nil
+            } else if record.intervalMs > 0 && (record.expectedRC ?? 0) != 7 {
+                resources[index].recurringSeen[node, default: [:]][record.intervalMs] = record
             }
             if isExpired(record, resource: index, node: node) { continue }
             let expected = record.expectedRC ?? 0

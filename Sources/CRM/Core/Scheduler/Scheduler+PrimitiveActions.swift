@@ -22,6 +22,7 @@ extension Scheduler {
         }
         guard let next else { return }
         let isRunningThere = resource.runningOn.contains(next) && restartOn == nil && !multiple
+            && !resource.startPendingOn.contains(next)
         let start = action(
             owner: resource.id, resource: index, task: "start", node: next, element: .resourceOperation,
             optional: isRunningThere, runnable: canStartResources || !needsQuorum(index))
@@ -37,6 +38,12 @@ extension Scheduler {
         for node in resources[index].runningOn {
             action(owner: id, resource: index, task: "stop", node: node, element: .resourceOperation, optional: true, runnable: runnable)
             action(owner: id, resource: index, task: "start", node: node, element: .resourceOperation, optional: true, runnable: runnable)
+            let configured = Set(recurringMonitors(index, role: .started).map(\.intervalMs))
+            for (interval, record) in (resources[index].recurringSeen[node] ?? [:]).sorted(by: { $0.key < $1.key })
+            where !configured.contains(interval) && options.stopRemovedActions {
+                cancel(index, node: node, record: record, after: nil)
+                if let last = resourceActions[index]?.last { actions[last].isMaintenanceCancel = true }
+            }
             // In maintenance the cluster stops watching: cancel recurring monitors.
             if resources[index].isInMaintenance || nodes[node].isMaintenance {
                 for (_, record) in (resources[index].activeRecurring[node] ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -67,7 +74,6 @@ extension Scheduler {
             var optional = false
             if isRunningThere, let record = resource.activeRecurring[node]?[monitor.intervalMs] {
                 optional = !recurringDigestChanged(index, node: node, record: record)
-                if !optional { cancel(index, node: node, record: record, after: nil) }
             }
             let id = action(
                 owner: resource.id, resource: index, task: "monitor", intervalMs: monitor.intervalMs, node: node,
@@ -81,7 +87,7 @@ extension Scheduler {
     private mutating func cancelOrphanMonitors(_ index: Int, node: Int, stop: Int) {
         guard options.stopRemovedActions else { return }
         let configured = Set(recurringMonitors(index, role: .started).map(\.intervalMs))
-        for (interval, record) in (resources[index].activeRecurring[node] ?? [:]).sorted(by: { $0.key < $1.key })
+        for (interval, record) in (resources[index].recurringSeen[node] ?? [:]).sorted(by: { $0.key < $1.key })
         where !configured.contains(interval) {
             cancel(index, node: node, record: record, after: actions[stop].isOptional ? nil : stop)
         }

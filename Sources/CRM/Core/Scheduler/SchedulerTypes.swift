@@ -50,6 +50,9 @@ struct SchedulerResource {
     var requires = "fencing"
     var isCritical = true
     var isInMaintenance = false
+    var startPendingOn: Set<Int> = []
+    /// Per node: every recurring operation recorded since the last start or stop, failed ones included.
+    var recurringSeen: [Int: [Int: OperationRecord]] = [:]
 
     // Status.
     var runningOn: [Int] = []
