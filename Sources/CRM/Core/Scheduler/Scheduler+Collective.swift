@@ -7,7 +7,14 @@ extension Scheduler {
         let running = action(owner: id, resource: group, task: "running", node: nil, element: .pseudoEvent, optional: true, pseudo: true)
         let stop = action(owner: id, resource: group, task: "stop", node: nil, element: .pseudoEvent, optional: true, pseudo: true)
         let stopped = action(owner: id, resource: group, task: "stopped", node: nil, element: .pseudoEvent, optional: true, pseudo: true)
-        for pseudo in [start, running, stop, stopped] { actions[pseudo].meta = [("CRM_meta_timeout", "20000")] }
+        for pseudo in [start, running, stop, stopped] {
+            var context = RuleContext(now: now)
+            context.operationName = actions[pseudo].task
+            context.operationIntervalMs = 0
+            let defaults = Self.evaluate(model.operationDefaults, context: context, laterSetsWin: true)
+            let timeout = defaults["timeout"].flatMap(DurationText.milliseconds) ?? 20_000
+            actions[pseudo].meta = [("CRM_meta_timeout", String(timeout))]
+        }
         order(start, running, [.runnableLeft])
         order(stop, stopped, [.runnableLeft])
         order(stopped, start, [.optional])

@@ -15,6 +15,13 @@ extension Scheduler {
             for history in state.resources {
                 let resource = resourceByID[history.id].flatMap { resources[$0].kind == .primitive ? $0 : nil }
                     ?? addOrphan(history)
+                let configured = resources[resource]
+                if !configured.isOrphan, let historyClass = history.resourceClass, let historyType = history.type,
+                    historyClass != configured.resourceClass || historyType != configured.type
+                        || (history.provider ?? "") != (configured.provider ?? "")
+                {
+                    resources[resource].agentChangedOn.insert(node)
+                }
                 unpack(history, resource: resource, node: node)
             }
         }

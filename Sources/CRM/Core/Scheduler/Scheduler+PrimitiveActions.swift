@@ -10,7 +10,8 @@ extension Scheduler {
         let multiple = resource.runningOn.count > 1
         var restartOn: Int?
         for node in resource.runningOn {
-            let mustStop = next != node || multiple || resource.needsRestartOn[node] != nil
+            let agentChanged = resource.agentChangedOn.contains(node)
+            let mustStop = next != node || multiple || resource.needsRestartOn[node] != nil || agentChanged
             let stop = stopAction(index, node: node, optional: !mustStop)
             if next == node && mustStop { restartOn = node }
             if next == node && !mustStop, let reason = definitionChange(index, node: node) {
@@ -18,7 +19,11 @@ extension Scheduler {
                 resources[index].needsRestartOn[node] = reason
                 restartOn = node
             }
-            cancelOrphanMonitors(index, node: node, stop: stop)
+            if resource.isOrphan || agentChanged {
+                deleteHistory(index, node: node, after: stop)
+            } else {
+                cancelOrphanMonitors(index, node: node, stop: stop)
+            }
         }
         guard let next else { return }
         let isRunningThere = resource.runningOn.contains(next) && restartOn == nil && !multiple
@@ -28,6 +33,7 @@ extension Scheduler {
             optional: isRunningThere, runnable: canStartResources || !needsQuorum(index))
         setMeta(start, resource: index, task: "start", intervalMs: 0)
         for stop in actions(of: index, task: "stop") { order(stop, start, [.optional, .impliesThen, .restart]) }
+        for delete in actions(of: index, task: "delete") { order(delete, start, [.optional]) }
         createRecurring(index, node: next, start: start, isRunningThere: isRunningThere)
     }
 
@@ -81,6 +87,15 @@ extension Scheduler {
             setMeta(id, resource: index, task: "monitor", intervalMs: monitor.intervalMs)
             order(start, id, [.impliesThen, .runnableLeft])
         }
+    }
+
+    /// Removes a resource's history on a node once it is stopped (removed resources, changed agents).
+    private mutating func deleteHistory(_ index: Int, node: Int, after stop: Int) {
+        let id = action(
+            owner: resources[index].id, resource: index, task: "delete", node: node, element: .resourceOperation,
+            optional: false)
+        setMeta(id, resource: index, task: "delete", intervalMs: 0)
+        order(stop, id, [.impliesThen])
     }
 
     /// Cancels recurring monitors in the history that are no longer configured.

@@ -51,6 +51,7 @@ struct SchedulerResource {
     var isCritical = true
     var isInMaintenance = false
     var startPendingOn: Set<Int> = []
+    var agentChangedOn: Set<Int> = []
     /// Per node: every recurring operation recorded since the last start or stop, failed ones included.
     var recurringSeen: [Int: [Int: OperationRecord]] = [:]
 
