@@ -81,6 +81,8 @@ extension Scheduler {
         if let role = original.dependentRole, role != .started { return }
         if let role = original.primaryRole, role != .started { return }
         var colocation = original
+        colocation.originalDependent = original.dependent
+        colocation.originalPrimary = original.primary
         if resources[colocation.dependent].kind == .group {
             guard let first = resources[colocation.dependent].children.first else { return }
             colocation.dependent = first

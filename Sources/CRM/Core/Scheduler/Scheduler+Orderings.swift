@@ -68,20 +68,34 @@ extension Scheduler {
             backward = [.serialize]
         default: break
         }
-        for a in orderingActions(first, task: firstTask, asFirst: true) {
-            for b in orderingActions(then, task: thenTask, asFirst: false) { order(a, b, forward) }
-        }
+        orderDeclared(first, firstTask, then, thenTask, forward)
         guard symmetrical else { return }
-        for a in orderingActions(then, task: Self.inverse(thenTask), asFirst: true) {
-            for b in orderingActions(first, task: Self.inverse(firstTask), asFirst: false) { order(a, b, backward) }
+        orderDeclared(then, Self.inverse(thenTask), first, Self.inverse(firstTask), backward)
+    }
+
+    /// Orders `first`'s task before `then`'s, remembering stop orderings for probe orderings.
+    mutating func orderDeclared(
+        _ first: Int, _ firstTask: String, _ then: Int, _ thenTask: String, _ flags: OrderingFlags, sameNode: Bool = false
+    ) {
+        let thens = orderingActions(then, task: thenTask, asFirst: false)
+        if firstTask == "stop" && resources[first].kind == .primitive {
+            stopDeclarations.append(StopOrderingDeclaration(resource: first, then: thens, sameNode: sameNode))
+        }
+        for a in orderingActions(first, task: firstTask, asFirst: true) {
+            for b in thens {
+                if sameNode, let x = actions[a].node, let y = actions[b].node, x != y { continue }
+                order(a, b, flags)
+            }
         }
     }
 
     /// -INFINITY colocations: stop the one before starting the other, both ways.
     mutating func applyAntiColocationOrderings() {
         for colocation in colocations where colocation.score <= -Score.infinity {
-            orderResources(colocation.dependent, "stop", colocation.primary, "start", [.optional, .antiColocation])
-            orderResources(colocation.primary, "stop", colocation.dependent, "start", [.optional, .antiColocation])
+            let dependent = colocation.originalDependent >= 0 ? colocation.originalDependent : colocation.dependent
+            let primary = colocation.originalPrimary >= 0 ? colocation.originalPrimary : colocation.primary
+            orderDeclared(dependent, "stop", primary, "start", [.optional, .antiColocation], sameNode: true)
+            orderDeclared(primary, "stop", dependent, "start", [.optional, .antiColocation], sameNode: true)
         }
     }
 }

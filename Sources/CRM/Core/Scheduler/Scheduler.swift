@@ -26,6 +26,7 @@ struct Scheduler {
     var fencingActions: [Int] = []
     var lastSetSequential = true
     var resourceActions: [Int: [Int]] = [:]
+    var stopDeclarations: [StopOrderingDeclaration] = []
     var shutdownActions: [Int] = []
 
     init(model: ClusterModel, now: Int) {
@@ -81,4 +82,14 @@ struct ResolvedColocation {
     var primaryRole: ResourceRole?
     var nodeAttribute: String
     var influence: Bool
+    /// The constrained resources before group members were substituted (for anti-colocation orderings).
+    var originalDependent: Int = -1
+    var originalPrimary: Int = -1
+}
+
+/// A resource-level ordering whose first task is a stop: probes of that resource go before `then`.
+struct StopOrderingDeclaration {
+    var resource: Int
+    var then: [Int]
+    var sameNode: Bool
 }
