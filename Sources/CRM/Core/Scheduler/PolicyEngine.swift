@@ -44,6 +44,7 @@ extension Scheduler {
         applyAntiColocationOrderings()
         createFencingAndShutdown()
         addProbeOrderingsForStops()
+        addRestartOrderingsForProbes()
         propagateFlags()
     }
 

@@ -18,7 +18,7 @@ extension Scheduler {
             let primitive = resources[index].kind == .group ? (resources[index].children.first ?? index) : index
             let scores = resources[primitive].allowed.map { $0 == Self.absent ? -Score.infinity : $0 }
             var current = -Score.infinity
-            if let node = resources[primitive].runningOn.first { current = scores[node] }
+            if let node = resources[primitive].runningOn.first, nodes[node].isAvailable { current = scores[node] }
             return (resources[index].priority, current, sortedNodes.map { nodes[$0].isAvailable ? scores[$0] : -Score.infinity })
         }
         let keys = topLevel.map(key)
