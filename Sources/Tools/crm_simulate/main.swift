@@ -57,8 +57,28 @@ struct CRMSimulate: ParsableCommand {
         if let saveGraph {
             try Data(result.graph.xml().utf8).write(to: URL(fileURLWithPath: saveGraph))
         }
+        if let saveDotfile {
+            try Data(result.graph.dot().utf8).write(to: URL(fileURLWithPath: saveDotfile))
+        }
+        if !quiet {
+            print("Current cluster status:")
+            print(result.currentStatus.joined(separator: "\n"))
+            print("")
+        }
         if showScores {
             print(result.scores.joined(separator: "\n"))
+        }
+        if !quiet {
+            print("Transition Summary:")
+            if !result.summary.isEmpty { print(result.summary.joined(separator: "\n")) }
+        }
+        if simulate {
+            print("")
+            print("Executing Cluster Transition:")
+            if !result.execution.isEmpty { print(result.execution.joined(separator: "\n")) }
+            print("")
+            print("Revised Cluster Status:")
+            print(result.revisedStatus.joined(separator: "\n"))
         }
     }
 }

@@ -8,6 +8,12 @@ public struct TransitionResult: Sendable {
     public var scores: [String]
     /// Planned changes per resource, for the "Transition Summary".
     public var summary: [String]
+    /// "Current cluster status" lines.
+    public var currentStatus: [String]
+    /// "Executing Cluster Transition" lines (the graph in an order that respects its edges).
+    public var execution: [String]
+    /// "Revised Cluster Status" lines: the status once every action succeeded.
+    public var revisedStatus: [String]
 }
 
 /// Pacemaker-compatible policy engine: a pure function from a CIB and "now" to a transition graph.
@@ -16,7 +22,10 @@ public enum PolicyEngine {
     public static func schedule(_ model: ClusterModel, now: Int?) -> TransitionResult {
         var scheduler = Scheduler(model: model, now: now ?? model.executionDate ?? 0)
         scheduler.run()
-        return TransitionResult(graph: scheduler.graph(), scores: scheduler.scoreLines.sorted(), summary: scheduler.summaryLines())
+        return TransitionResult(
+            graph: scheduler.graph(), scores: scheduler.scoreLines.sorted(), summary: scheduler.summaryLines(),
+            currentStatus: scheduler.statusText(revised: false), execution: scheduler.executionLines(),
+            revisedStatus: scheduler.statusText(revised: true))
     }
 
     /// Parses and schedules a CIB document.
@@ -114,11 +123,6 @@ extension Scheduler {
             nodeUUID: uuid, primitive: primitive, attributes: attributes, downed: action.downed.map { nodes[$0].id },
             priority: 0)
     }
-}
-
-extension Scheduler {
-    /// The "Transition Summary" lines.
-    func summaryLines() -> [String] { [] }
 }
 
 extension PolicyEngine {

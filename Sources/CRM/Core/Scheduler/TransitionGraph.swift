@@ -82,3 +82,24 @@ public struct TransitionGraph: Sendable, Equatable {
         return out + "\(indent)</\(action.element)>\n"
     }
 }
+
+extension TransitionGraph {
+    /// The graph in Graphviz dot format (`crm_simulate -D`): one node per action, one arrow per input.
+    public func dot() -> String {
+        var out = " digraph \"g\" {\n"
+        let byID = Dictionary(synapses.map { ($0.action.id, $0.action) }, uniquingKeysWith: { a, _ in a })
+        func label(_ action: Action) -> String {
+            action.operationKey + (action.node.map { " \($0)" } ?? "")
+        }
+        for synapse in synapses {
+            out += "\"\(label(synapse.action))\" [ style=bold color=\"green\" fontcolor=\"black\"]\n"
+        }
+        for synapse in synapses {
+            for input in synapse.inputs {
+                guard let first = byID[input] else { continue }
+                out += "\"\(label(first))\" -> \"\(label(synapse.action))\" [ style = bold]\n"
+            }
+        }
+        return out + "}\n"
+    }
+}
