@@ -1,4 +1,5 @@
 import Membership
+import Messaging
 
 /// A seeded random generator (SplitMix64): the whole simulation follows from one seed.
 struct SeededGenerator: RandomNumberGenerator {

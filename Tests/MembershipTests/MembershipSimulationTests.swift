@@ -1,5 +1,6 @@
 import Foundation
 import Membership
+import Messaging
 import Testing
 
 /// The seeds a run uses: `SIM_SEED=<n>` replays one, `SIM_SEEDS=<count>` runs more than CI's fixed set.

@@ -1,4 +1,5 @@
 import Membership
+import Messaging
 
 /// The invariants of view agreement, checked after every event of a simulation.
 struct SafetyChecker {

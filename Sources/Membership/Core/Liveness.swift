@@ -1,3 +1,4 @@
+import Messaging
 /// Heartbeat's timing knobs, as Membership uses them.
 public struct MembershipTimings: Sendable, Hashable {
     /// `keepalive`: how often a node announces itself.

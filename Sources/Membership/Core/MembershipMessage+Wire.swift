@@ -1,3 +1,4 @@
+import Messaging
 import NIOCore
 
 /// Why bytes could not be read as a membership message.

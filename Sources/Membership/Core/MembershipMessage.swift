@@ -1,3 +1,4 @@
+import Messaging
 /// What one node's membership instance says to another. Carried as the payload of Messaging's authenticated
 /// datagrams; encoded by `MembershipMessage+Wire.swift`.
 public enum MembershipMessage: Sendable, Hashable {

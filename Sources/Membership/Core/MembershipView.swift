@@ -1,3 +1,4 @@
+import Messaging
 /// A member of a view as Membership reports it to clients: who (node id and incarnation) and its name.
 public struct MemberInfo: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The node in one incarnation; a restarted node is a new member.

@@ -1,3 +1,4 @@
+import Messaging
 /// Which node breaks a 50:50 tie when `auto_tie_breaker` is on (votequorum's `auto_tie_breaker_node`).
 public enum TieBreaker: Sendable, Hashable, CustomStringConvertible {
     /// The configured node with the lowest node id.

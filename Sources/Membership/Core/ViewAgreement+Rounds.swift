@@ -1,3 +1,4 @@
+import Messaging
 extension ViewAgreement {
     /// Decides, in the steady phase, whether a new view is needed and whether this node coordinates it.
     mutating func evaluate(at now: Instant) -> [Directive] {

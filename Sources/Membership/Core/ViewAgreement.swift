@@ -1,3 +1,4 @@
+import Messaging
 /// The view-agreement protocol of one node, in the spirit of CCM and Totem's gather/commit: the lowest
 /// connected node coordinates, proposes the members it is connected to under a new view id, collects
 /// promises and commits. Reads no clock and opens no socket; see Docs/Protocols/Membership.md.
