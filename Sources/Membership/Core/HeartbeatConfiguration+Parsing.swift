@@ -20,7 +20,7 @@ extension HeartbeatConfiguration {
 
     /// Parses the text of an ha.cf. `file` names it in errors. Checks the whole file, then the whole
     /// configuration (unique names and ids, this node listed, at least one medium).
-    public static func parse(_ text: String, file: String) throws(ConfigurationError) -> HeartbeatConfiguration {
+    public static func parse(_ text: String, file: String) throws(ConfigurationFileError) -> HeartbeatConfiguration {
         var configuration = HeartbeatConfiguration()
         var timingLines: [String: Int] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -37,7 +37,7 @@ extension HeartbeatConfiguration {
         return configuration
     }
 
-    private mutating func apply(_ line: inout DirectiveLine) throws(ConfigurationError) {
+    private mutating func apply(_ line: inout DirectiveLine) throws(ConfigurationFileError) {
         switch line.directive {
         case "node": try addNodes(line)
         case "ucast":
@@ -77,7 +77,7 @@ extension HeartbeatConfiguration {
         }
     }
 
-    private mutating func applyQuorumOrOther(_ line: inout DirectiveLine) throws(ConfigurationError) {
+    private mutating func applyQuorumOrOther(_ line: inout DirectiveLine) throws(ConfigurationFileError) {
         switch line.directive {
         case "expected_votes":
             try line.expectCount(1, usage: "expected_votes <votes>")
@@ -100,7 +100,7 @@ extension HeartbeatConfiguration {
         }
     }
 
-    private mutating func addNodes(_ line: DirectiveLine) throws(ConfigurationError) {
+    private mutating func addNodes(_ line: DirectiveLine) throws(ConfigurationFileError) {
         guard let first = line.arguments.first else { throw line.error("usage: node <name> [<name> ...] or node <name> id=<n> votes=<n> addr=<ip>") }
         let attributes = line.arguments.dropFirst().filter { $0.contains("=") }
         if attributes.isEmpty {
@@ -130,36 +130,36 @@ extension HeartbeatConfiguration {
         nodes.append(node)
     }
 
-    private func validate(file: String, timingLines: [String: Int]) throws(ConfigurationError) {
-        guard !nodes.isEmpty else { throw ConfigurationError(file: file, line: 0, reason: "no node directive") }
+    private func validate(file: String, timingLines: [String: Int]) throws(ConfigurationFileError) {
+        guard !nodes.isEmpty else { throw ConfigurationFileError(file: file, line: 0, reason: "no node directive") }
         var names: Set<String> = []
         var ids: Set<NodeID> = []
         for node in nodes {
             guard names.insert(node.name).inserted else {
-                throw ConfigurationError(file: file, line: 0, reason: "node '\(node.name)' is listed twice")
+                throw ConfigurationFileError(file: file, line: 0, reason: "node '\(node.name)' is listed twice")
             }
             guard ids.insert(node.id).inserted else {
-                throw ConfigurationError(file: file, line: 0, reason: "node id \(node.id) is used twice")
+                throw ConfigurationFileError(file: file, line: 0, reason: "node id \(node.id) is used twice")
             }
         }
         guard !links.isEmpty || nodes.allSatisfy({ $0.address != nil }) else {
-            throw ConfigurationError(
+            throw ConfigurationFileError(
                 file: file, line: 0, reason: "no medium: add ucast, mcast or bcast, or addr= on every node line")
         }
         if let name = localNodeName, node(named: name) == nil {
-            throw ConfigurationError(file: file, line: 0, reason: "nodename '\(name)' is not a listed node")
+            throw ConfigurationFileError(file: file, line: 0, reason: "nodename '\(name)' is not a listed node")
         }
         if timings.deadtime <= timings.keepalive {
-            throw ConfigurationError(
+            throw ConfigurationFileError(
                 file: file, line: timingLines["deadtime"] ?? timingLines["keepalive"] ?? 0,
                 reason: "deadtime (\(timings.deadtime)) must be longer than keepalive (\(timings.keepalive))")
         }
         if timings.warntime > timings.deadtime {
-            throw ConfigurationError(
+            throw ConfigurationFileError(
                 file: file, line: timingLines["warntime"] ?? 0, reason: "warntime must not exceed deadtime")
         }
         if quorum.twoNode && configuredVotes.values.reduce(0, +) != 2 && quorum.expectedVotes != 2 {
-            throw ConfigurationError(file: file, line: 0, reason: "two_node needs exactly two votes in the cluster")
+            throw ConfigurationFileError(file: file, line: 0, reason: "two_node needs exactly two votes in the cluster")
         }
     }
 }
@@ -178,20 +178,20 @@ struct DirectiveLine {
         self.arguments = arguments
     }
 
-    func error(_ reason: String) -> ConfigurationError { ConfigurationError(file: file, line: number, reason: reason) }
+    func error(_ reason: String) -> ConfigurationFileError { ConfigurationFileError(file: file, line: number, reason: reason) }
 
-    func expectCount(_ count: Int, usage: String) throws(ConfigurationError) {
+    func expectCount(_ count: Int, usage: String) throws(ConfigurationFileError) {
         guard arguments.count == count else { throw error("usage: \(usage)") }
     }
 
-    func integer(at index: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    func integer(at index: Int, in range: ClosedRange<Int>) throws(ConfigurationFileError) -> Int {
         guard let value = Int(arguments[index]), range.contains(value) else {
             throw error("\(directive): '\(arguments[index])' is not an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return value
     }
 
-    func flag() throws(ConfigurationError) -> Bool {
+    func flag() throws(ConfigurationFileError) -> Bool {
         try expectCount(1, usage: "\(directive) on|off")
         switch arguments[0].lowercased() {
         case "on", "yes", "true", "1": return true
@@ -201,7 +201,7 @@ struct DirectiveLine {
     }
 
     /// Heartbeat's durations: seconds by default (`2`, `1.5`), or with a unit (`500ms`, `2s`).
-    func duration(defaultUnitIsMilliseconds: Bool = false) throws(ConfigurationError) -> Duration {
+    func duration(defaultUnitIsMilliseconds: Bool = false) throws(ConfigurationFileError) -> Duration {
         try expectCount(1, usage: "\(directive) <time> (seconds, or with ms/s)")
         var text = arguments[0].lowercased()
         var scale = defaultUnitIsMilliseconds ? 1.0 : 1000.0
@@ -218,7 +218,7 @@ struct DirectiveLine {
         return .microseconds(Int64((value * scale * 1000).rounded()))
     }
 
-    func tieBreaker() throws(ConfigurationError) -> TieBreaker {
+    func tieBreaker() throws(ConfigurationFileError) -> TieBreaker {
         guard !arguments.isEmpty else { throw error("usage: auto_tie_breaker_node lowest|highest|<node id> ...") }
         switch arguments[0].lowercased() {
         case "lowest" where arguments.count == 1: return .lowest

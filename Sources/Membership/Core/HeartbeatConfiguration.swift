@@ -87,7 +87,7 @@ public struct HeartbeatConfiguration: Sendable, Hashable {
 }
 
 /// A configuration error with its place: `file:line: reason`.
-public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ConfigurationFileError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file.
     public var file: String
     /// The line (1-based); 0 when the error concerns the whole file.
