@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Messaging", dependencies: ["COpenSSL", nioCore, nioPosix, logging, metrics, lifecycle, collections],
             swiftSettings: strict),
-        .target(name: "Membership", dependencies: ["Messaging", nioCore, logging, lifecycle, collections], swiftSettings: strict),
+        .target(name: "Membership", dependencies: ["Messaging", nioCore, nioPosix, logging, lifecycle, collections], swiftSettings: strict),
         .target(name: "ResourceAgents", dependencies: ["XML", logging, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
         .target(
             name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, lifecycle, collections],

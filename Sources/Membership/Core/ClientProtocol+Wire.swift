@@ -121,10 +121,11 @@ extension ByteBuffer {
     mutating func writeGroupMember(_ member: GroupMember) {
         writeMember(member.member)
         writeInteger(member.pid)
+        writeInteger(member.connection)
     }
 
     mutating func readGroupMember() throws(MembershipWireError) -> GroupMember {
-        GroupMember(member: try readMember(), pid: try read("pid"))
+        GroupMember(member: try readMember(), pid: try read("pid"), connection: try read("connection"))
     }
 
     mutating func writeGroupChange(_ change: GroupChange) {

@@ -1,20 +1,26 @@
 import Messaging
 import NIOCore
 
-/// A process in a named group, as Corosync's CPG names it: the node (in one incarnation) and the process id.
+/// A process in a named group, as Corosync's CPG names it: the node (in one incarnation) and the process id,
+/// plus the daemon's connection number so two connections of one process are two members.
 public struct GroupMember: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The node and incarnation of the daemon serving the process.
     public var member: Member
     /// The process id on that node.
     public var pid: UInt32
+    /// The daemon's number for the client connection.
+    public var connection: UInt32
 
     /// Builds a group member.
-    public init(member: Member, pid: UInt32) {
+    public init(member: Member, pid: UInt32, connection: UInt32) {
         self.member = member
         self.pid = pid
+        self.connection = connection
     }
 
-    public static func < (lhs: GroupMember, rhs: GroupMember) -> Bool { (lhs.member, lhs.pid) < (rhs.member, rhs.pid) }
+    public static func < (lhs: GroupMember, rhs: GroupMember) -> Bool {
+        (lhs.member, lhs.pid, lhs.connection) < (rhs.member, rhs.pid, rhs.connection)
+    }
     public var description: String { "\(member.node):\(pid)" }
 }
 
