@@ -68,6 +68,10 @@ let package = Package(
         tool("crm_shadow", ["CRM", "XML", argumentParser]),
         tool("crm_error", ["CRM", argumentParser]),
         tool("crm_simulate", ["CRM", "XML", argumentParser]),
+        tool("heartbeat", ["Membership", "Messaging", argumentParser, logging, lifecycle]),
+        tool("crm_node", ["Membership", argumentParser]),
+        tool("ha-status", ["Membership", argumentParser]),
+        tool("ha", ["Membership", "Messaging", argumentParser]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
 
         // Tests.

@@ -78,7 +78,9 @@ extension DaemonState {
                     id: info.node, name: info.name, votes: core.agreement.quorum.votes(of: info.node), state: .member,
                     isLinkUp: true))
         }
-        return DaemonStatus(clusterName: configuration.clusterName, local: local, view: view, nodes: nodes)
+        return DaemonStatus(
+            clusterName: configuration.clusterName, local: local, view: view, nodes: nodes,
+            quorumFlags: QuorumFlags(configuration.quorum))
     }
 
     private func isValidGroupName(_ name: String) -> Bool {
