@@ -144,8 +144,9 @@ public struct ViewAgreement: Sendable {
                 failed.exclude(member.node, at: now)
             }
             phase = .steady
-        case .promised(let proposal, let since) where now - since >= timings.consensusTimeout:
-            failed.exclude(proposal.coordinator.node, at: now)
+        case .promised(_, let since) where now - since >= timings.consensusTimeout * 2:
+            // The round failed (the coordinator excludes whoever did not answer and retries): wait for its next
+            // proposal. Only a coordinator that stops acting altogether is excluded, by `evaluate`'s patience.
             phase = .steady
         default: break
         }

@@ -78,6 +78,9 @@ struct DaemonState {
             do {
                 let message = try MembershipMessage.decode(&payload)
                 guard message.senderNode == sender.node else { continue }
+                if case .announce = message {} else {
+                    logger.debug("membership message received", metadata: ["peer": "\(sender)", "message": "\(message)"])
+                }
                 perform(core.handle(.membershipReceived(message, at: now)))
             } catch {
                 logger.debug("malformed membership message", metadata: ["peer": "\(sender)", "error": "\(error)"])
@@ -93,6 +96,7 @@ struct DaemonState {
     private mutating func perform(_ directive: HeartbeatCore.Directive) {
         switch directive {
         case .sendMembership(let message, let node):
+            logger.debug("membership message sent", metadata: ["peer": "\(node)", "message": "\(message)"])
             send([.control(channel: HeartbeatDaemon.membershipChannel, payload: message.encoded)], to: targets([node]))
         case .broadcastMembership(let message):
             send([.control(channel: HeartbeatDaemon.membershipChannel, payload: message.encoded)], to: broadcastTargets)
