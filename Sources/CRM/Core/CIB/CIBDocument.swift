@@ -85,12 +85,14 @@ public struct CIBDocument {
         return enabled
     }
 
-    /// Applies an edit for `user` (nil, `root` or `hacluster` bypass ACLs).
+    /// Applies an edit for `user`, a member of Unix `groups` (nil, `root` or `hacluster` bypass ACLs).
     ///
     /// - Returns: the versions before and after and what changed.
     /// - Throws: `CIBError`; the CIB is then unchanged.
     @discardableResult
-    public mutating func apply(_ request: CIBRequest, user: String? = nil) throws(CIBError) -> CIBUpdateResult {
+    public mutating func apply(_ request: CIBRequest, user: String? = nil, groups: [String] = []) throws(CIBError)
+        -> CIBUpdateResult
+    {
         let before = version
         let candidate = xml.copy()
         var tracker = CIBChangeTracker()
@@ -100,7 +102,7 @@ public struct CIBDocument {
         }
         // ACLs judge the request's own changes, before the counters move (as Pacemaker does).
         if let user, CIBAccessControl.isSubject(user), isACLEnabled {
-            try CIBAccessControl(document: xml, user: user).checkWrite(old: xml, new: candidate)
+            try CIBAccessControl(document: xml, user: user, groups: groups).checkWrite(old: xml, new: candidate)
         }
         if tracker.managesCounters {
             var next = CIBVersion(of: candidate.root)
