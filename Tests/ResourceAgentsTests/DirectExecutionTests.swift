@@ -31,7 +31,8 @@ final class DirectExecutionTests {
                 runner: runner)
             codes.append(result.exitCode)
         }
-        #expect(codes == [.notRunning, .success, .success, .success, .runningPromoted, .success, .success, .notRunning])
+        #expect(
+            codes == [.notRunning, .success, .success, .success, .runningPromoted, .success, .success, .notRunning])
     }
 
     @Test func validateReportsInvalidConfiguration() async throws {
@@ -57,7 +58,8 @@ final class DirectExecutionTests {
     @Test func fenceDevicesAreRefused() async throws {
         let agent = try AgentIdentifier(parsing: "stonith:fence_ha_test")
         await #expect(throws: DirectExecutionError.fenceDevice("f1")) {
-            try await DirectExecution.run(resource: "f1", agent: agent, parameters: [:], action: .start, runner: self.runner)
+            try await DirectExecution.run(
+                resource: "f1", agent: agent, parameters: [:], action: .start, runner: self.runner)
         }
     }
 }

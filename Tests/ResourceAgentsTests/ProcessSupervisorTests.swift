@@ -35,7 +35,7 @@ struct ProcessSupervisorTests {
     }
 
     @Test func timeoutKillsTheWholeProcessGroup() async throws {
-        
+
         let start = ContinuousClock.now
         let run = await shell("sleep 30 & sleep 31 & echo $$; sleep 32", timeout: .milliseconds(300))
         #expect(run.termination == .timedOut(after: .milliseconds(300)))

@@ -27,13 +27,17 @@ struct SoakTests {
         }
         try await Task.sleep(for: .milliseconds(300))
         let children = childProcesses()
-        #expect(children.isEmpty, "agent processes left behind: \(children.map { TestSupport.readFile("/proc/\($0)/stat") ?? "" })")
+        #expect(
+            children.isEmpty,
+            "agent processes left behind: \(children.map { TestSupport.readFile("/proc/\($0)/stat") ?? "" })")
         if openDescriptorCount() > descriptorsBefore + 2 {
-            print(AgentLocator.entries(in: "/proc/self/fd").map { path -> String in
-                var buffer = [CChar](repeating: 0, count: 256)
-                _ = readlink(path, &buffer, 255)
-                return "\(path) -> \(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))"
-            })
+            print(
+                AgentLocator.entries(in: "/proc/self/fd").map { path -> String in
+                    var buffer = [CChar](repeating: 0, count: 256)
+                    _ = readlink(path, &buffer, 255)
+                    return
+                        "\(path) -> \(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))"
+                })
         }
         #expect(openDescriptorCount() <= descriptorsBefore + 2, "file descriptors leaked")
         #expect(report.worstLateness < Self.interval, "monitor drifted by \(report.worstLateness)")
@@ -55,9 +59,11 @@ struct SoakTests {
         let agent = try AgentIdentifier(parsing: "ocf:linux-ha:Dummy")
         for index in 0..<resources {
             let id = "soak\(index)"
-            try await client.register(ResourceDefinition(id: id, agent: agent, parameters: ["state": "\(directory)/\(id)"]))
+            try await client.register(
+                ResourceDefinition(id: id, agent: agent, parameters: ["state": "\(directory)/\(id)"]))
             _ = try await client.executeAndWait(OperationRequest(key: OperationKey(resource: id, action: "start")))
-            _ = try await client.execute(OperationRequest(key: OperationKey(resource: id, action: "monitor", interval: interval)))
+            _ = try await client.execute(
+                OperationRequest(key: OperationKey(resource: id, action: "monitor", interval: interval)))
         }
         var report = Report()
         var lastEnd: [String: Duration] = [:]
@@ -80,7 +86,8 @@ struct SoakTests {
         report.memoryGrowthKiB = residentKiB() - baselineKiB
         report.fewestRuns = (0..<resources).map { runs["soak\($0)"] ?? 0 }.min() ?? 0
         for index in 0..<resources {
-            _ = try await client.executeAndWait(OperationRequest(key: OperationKey(resource: "soak\(index)", action: "stop")))
+            _ = try await client.executeAndWait(
+                OperationRequest(key: OperationKey(resource: "soak\(index)", action: "stop")))
             try await client.unregister("soak\(index)")
         }
         await client.close()

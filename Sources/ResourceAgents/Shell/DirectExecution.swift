@@ -57,7 +57,9 @@ public enum DirectExecution {
 
     /// Pacemaker's summary line: `Operation force-start for d1 (ocf:pacemaker:Dummy) returned 0 (ok)`, with
     /// the exit reason and the execution status when the agent did not simply complete.
-    public static func summary(resource: String, agent: AgentIdentifier, action: ForcedAction, result: AgentActionResult)
+    public static func summary(
+        resource: String, agent: AgentIdentifier, action: ForcedAction, result: AgentActionResult
+    )
         -> String
     {
         var line = "Operation \(action.displayName) for \(resource) (\(agent)) returned \(result.exitCode.rawValue)"
@@ -80,7 +82,8 @@ public enum DirectExecutionError: Error, Sendable, Hashable, CustomStringConvert
     /// A message for users.
     public var description: String {
         switch self {
-        case .fenceDevice(let resource): "Sorry, the --force-* and --validate commands cannot be used on fence device \(resource)"
+        case .fenceDevice(let resource):
+            "Sorry, the --force-* and --validate commands cannot be used on fence device \(resource)"
         case .unsupportedStandard(let standard): "resource class '\(standard)' is not supported"
         case .invalidTimeout: "timeout must be positive"
         }

@@ -76,7 +76,8 @@ final class LRMDLoop {
             }
         case .listResources: send(.response(id: id, .resources(executor.registeredResources)), to: client)
         case .listStandards: send(.response(id: id, .names(locator.standards.map(\.rawValue))), to: client)
-        case .listProviders(let agentType): send(.response(id: id, .names(locator.providers(of: agentType))), to: client)
+        case .listProviders(let agentType):
+            send(.response(id: id, .names(locator.providers(of: agentType))), to: client)
         case .listAgents(let standard, let provider):
             send(.response(id: id, .names(locator.agents(of: standard, provider: provider))), to: client)
         case .metadata(let agent): fetchMetadata(agent, client: client, id: id)
@@ -134,7 +135,8 @@ final class LRMDLoop {
                 let handle = runner.spawn(invocation)
                 processes[callID] = handle
                 let bound = bound
-                runner.supervisor.onExit(handle) { run in bound.loop.execute { bound.value.agentFinished(callID, run) } }
+                runner.supervisor.onExit(handle) { run in bound.loop.execute { bound.value.agentFinished(callID, run) }
+                }
             case .killAgent(let callID):
                 if let handle = processes[callID] { runner.supervisor.kill(handle) }
             case .scheduleTimer(let token, let delay):

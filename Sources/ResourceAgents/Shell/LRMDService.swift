@@ -62,7 +62,8 @@ public final class LRMDService: Service, Sendable {
     /// Runs until graceful shutdown or cancellation.
     public func run() async throws {
         let supervisor = try ProcessSupervisor(maximumOutputBytes: configuration.maximumOutputBytes)
-        let runner = AgentRunner(locator: configuration.locator, settings: configuration.settings, supervisor: supervisor)
+        let runner = AgentRunner(
+            locator: configuration.locator, settings: configuration.settings, supervisor: supervisor)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let logger = logger
         let core = try await loop.submit {
@@ -70,7 +71,10 @@ public final class LRMDService: Service, Sendable {
         }.get()
         let server = try await bind(core, on: loop)
         logger.info("lrmd listening", metadata: ["socket": "\(configuration.socketPath)"])
-        for waiting in ready.withLock({ waiting in defer { waiting = nil }; return waiting ?? [] }) { waiting.resume() }
+        for waiting in ready.withLock({ waiting in
+            defer { waiting = nil }
+            return waiting ?? []
+        }) { waiting.resume() }
         try? await gracefulShutdown()
         try? await server.close()
         let running = try await loop.submit { core.value.shutDown() }.get()
@@ -124,7 +128,8 @@ final class LRMDConnectionHandler: ChannelInboundHandler {
         PeerCredentials.of(channel).whenComplete { result in
             let handler = loopBound.value
             guard case .success(let peer) = result, handler.policy.allows(peer) else {
-                handler.logger.warning("lrmd refused client", metadata: ["client": "\(handler.client)", "peer": "\(result)"])
+                handler.logger.warning(
+                    "lrmd refused client", metadata: ["client": "\(handler.client)", "peer": "\(result)"])
                 channel.close(promise: nil)
                 return
             }

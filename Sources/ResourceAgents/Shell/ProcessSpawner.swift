@@ -30,7 +30,8 @@ enum ProcessSpawner {
 
     static func spawn(_ command: AgentCommand) -> SpawnOutcome {
         guard command.standardInput.utf8.count <= maximumInputBytes else {
-            return .failed(.spawnFailed(errno: E2BIG, message: "stdin for the agent is over \(maximumInputBytes) bytes"))
+            return .failed(
+                .spawnFailed(errno: E2BIG, message: "stdin for the agent is over \(maximumInputBytes) bytes"))
         }
         guard let output = makePipe(), let errors = makePipe() else {
             return .failed(.spawnFailed(errno: errno, message: "pipe: \(String(cString: strerror(errno)))"))

@@ -114,7 +114,12 @@ struct BoundedCapture {
 }
 
 extension ProcessSupervisor {
-    private enum Source { case wake, exit(UInt64), output(UInt64), errors(UInt64) }
+    private enum Source {
+        case wake
+        case exit(UInt64)
+        case output(UInt64)
+        case errors(UInt64)
+    }
 
     func pollLoop() {
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -127,7 +132,9 @@ extension ProcessSupervisor {
                     guard let process = child.process else { continue }
                     descriptors.append(pollfd(fd: process.pidfd, events: Int16(POLLIN), revents: 0))
                     sources.append(.exit(id))
-                    for (fd, source) in [(process.standardOutput, Source.output(id)), (process.standardError, .errors(id))]
+                    for (fd, source) in [
+                        (process.standardOutput, Source.output(id)), (process.standardError, .errors(id)),
+                    ]
                     where fd >= 0 {
                         descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
                         sources.append(source)
