@@ -63,3 +63,22 @@ final class DirectExecutionTests {
         }
     }
 }
+
+@Suite(.tags(.integration))
+struct BlockingExecutionTests {
+    @Test func blockingRunGivesTheAgentsAnswer() throws {
+        let supervisor = try ProcessSupervisor()
+        defer { supervisor.shutdown() }
+        let directory = TestSupport.temporaryDirectory("lrm-block")
+        defer { TestSupport.removeTree(directory) }
+        let runner = AgentRunner(locator: TestSupport.locator, supervisor: supervisor)
+        let agent = try AgentIdentifier(parsing: "ocf:linux-ha:Dummy")
+        let check = try DirectExecution.runBlocking(
+            resource: "b1", agent: agent, parameters: ["state": "\(directory)/b1"], action: .check, runner: runner)
+        #expect(check.exitCode == .notRunning)
+        let start = try DirectExecution.runBlocking(
+            resource: "b1", agent: agent, parameters: ["state": "\(directory)/b1"], action: .start, runner: runner)
+        #expect(start.exitCode == .success)
+        #expect(TestSupport.fileExists("\(directory)/b1"))
+    }
+}

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Runs one agent action: finds the agent, builds its command and environment, and hands it to the
 /// supervisor. Used by lrmd for every operation and by `crm_resource --force-*` directly.
 public struct AgentRunner: Sendable {
@@ -63,5 +66,23 @@ extension ProcessSupervisor {
             state.children[handle.id] = child
             return handle
         }
+    }
+}
+
+extension AgentRunner {
+    /// Runs the invocation and blocks the calling thread until it ends, for synchronous command-line tools
+    /// (`crm_resource --force-*`). Never call it from a Swift concurrency task or an event loop.
+    public func runBlocking(_ invocation: AgentInvocation) -> AgentActionResult {
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = Mutex<AgentRun?>(nil)
+        supervisor.onExit(spawn(invocation)) { run in
+            box.withLock { $0 = run }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        let run = box.withLock { $0 } ?? AgentRun(termination: .spawnFailed(errno: 0, message: "no result"))
+        let (code, status, reason) = AgentOutcome.interpret(
+            run, standard: invocation.agent.standard, action: invocation.action, timeout: invocation.timeout)
+        return AgentActionResult(exitCode: code, status: status, exitReason: reason, run: run)
     }
 }
