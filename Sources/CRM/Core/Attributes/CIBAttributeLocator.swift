@@ -110,11 +110,11 @@ public struct CIBAttributeLocator: Sendable, Equatable {
             let pair = try element("nvpair", [("id", id), ("name", name), ("value", value)])
             return .modify(.xpath(existing.path), pair, allowCreate: false)
         }
-        // Cluster options and node attributes go into the named or default set (created when missing), as
-        // in Pacemaker; resource attributes go into the resource's first set of the type when none is named.
-        let wanted: String? = setID ?? (isResource ? nil : defaultSetID)
-        let set = ownerElement.children(named: setElement).first { wanted == nil || $0[attribute: "id"] == wanted }
-        let setIdentifier = set?[attribute: "id"] ?? wanted ?? defaultSetID
+        // A new attribute goes into the named set or the default one (created when missing), never into some
+        // other existing set: Pacemaker's choice, observed with 2.1.5.
+        let wanted = setID ?? defaultSetID
+        let set = ownerElement.children(named: setElement).first { $0[attribute: "id"] == wanted }
+        let setIdentifier = wanted
         let pairID = nvpairID ?? Self.sanitizedID("\(setIdentifier)-\(name)")
         let pair = try element("nvpair", [("id", pairID), ("name", name), ("value", value)])
         if let set {
@@ -123,11 +123,6 @@ public struct CIBAttributeLocator: Sendable, Equatable {
         let newSet = try element(setElement, [("id", setIdentifier)])
         newSet.appendCopy(of: pair)
         return .create(ownerTarget, newSet)
-    }
-
-    private var isResource: Bool {
-        if case .resource = owner { return true }
-        return false
     }
 
     /// The request that deletes `pair` (one of `matches`).

@@ -36,9 +36,19 @@ public enum ISO8601 {
 
     /// A parsed duration: calendar years and months plus exact seconds.
     public struct Duration: Equatable, Sendable {
+        /// Calendar years.
         public var years = 0
+        /// Calendar months.
         public var months = 0
+        /// Weeks, days, hours, minutes and seconds, in seconds.
         public var seconds = 0
+
+        /// A duration of `years`, `months` and `seconds`.
+        public init(years: Int = 0, months: Int = 0, seconds: Int = 0) {
+            self.years = years
+            self.months = months
+            self.seconds = seconds
+        }
     }
 
     /// `now` (seconds since the epoch, UTC) plus `duration`, months and years added on the calendar.

@@ -4,6 +4,8 @@ extension CRMResource {
     static func moveOrBan(
         resource: String, _ arguments: ToolArguments, session: CIBSession, now: Int, output: inout ResourceOutput
     ) throws(Failure) -> CRMExitCode {
+        // Pacemaker addresses a clone's child by its instances, so the bare child id is not found here.
+        if isCloneChild(resource, in: session.document.xml) { throw .resourceNotFound(resource) }
         let isBan = arguments.has("ban")
         let isPromoted = arguments.has("promoted") || arguments.has("master")
         var until: String?
@@ -33,6 +35,11 @@ extension CRMResource {
             return try ban(resource: resource, node: current, isPromoted: isPromoted, until: until, session: session, output: &output)
         }
         if isBan { return try ban(resource: resource, node: node, isPromoted: isPromoted, until: until, session: session, output: &output) }
+        let placements = ResourceStatusIndex(document).placements(of: resource)
+        if placements.count == 1, placements.first?.node == node, !arguments.has("force") {
+            // Already there: Pacemaker refuses (unless --force reinforces it with the constraint).
+            throw Failure(.exists, "crm_resource: Error performing operation: Requested item already exists")
+        }
         // Moving to a node first lifts our own ban from it, then (re)writes the preference.
         for constraint in CLILocationConstraints.constraintsToClear(resource: resource, node: node, isPromotedOnly: false, in: document)
         where constraint[attribute: "id"] == CLILocationConstraints.banID(resource: resource, node: node) {
@@ -85,6 +92,7 @@ extension CRMResource {
     static func clear(
         resource: String, _ arguments: ToolArguments, session: CIBSession, output: inout ResourceOutput
     ) throws(Failure) -> CRMExitCode {
+        if isCloneChild(resource, in: session.document.xml) { throw .resourceNotFound(resource) }
         let matches = CLILocationConstraints.constraintsToClear(
             resource: resource, node: arguments.value("node"), isPromotedOnly: arguments.has("promoted") || arguments.has("master"),
             force: arguments.has("force"), in: session.document.xml)

@@ -22,8 +22,9 @@ extension CRMResource {
             values = locator(name, resource: template, arguments).matches(in: session.document.xml).compactMap { $0[attribute: "value"] }
         }
         guard let value = values.first else {
-            // Pacemaker reports a missing attribute but still exits 0.
-            output.error("Attribute '\(name)' not found for '\(resource)'")
+            // Pacemaker reports a missing attribute but still exits 0; a clone's child is named by its first instance.
+            let shown = isCloneChild(resource, in: session.document.xml) ? "\(resource):0" : resource
+            output.error("Attribute '\(name)' not found for '\(shown)'")
             return .ok
         }
         output.output(
@@ -38,7 +39,17 @@ extension CRMResource {
         guard let value = arguments.value("parameter-value") else {
             throw Failure(.usage, "crm_resource: You need to supply a value with the -v option")
         }
-        let locator = locator(name, resource: resource, arguments)
+        var resource = resource
+        var locator = locator(name, resource: resource, arguments)
+        // A meta attribute of a clone's child goes to the clone, unless the child already has it or --force.
+        if arguments.has("meta"), !arguments.has("force"), locator.matches(in: session.document.xml).isEmpty,
+            let parent = ResourceListing.element(resource, in: session.document.xml)?.parent,
+            ["clone", "master"].contains(parent.name), let parentID = parent[attribute: "id"]
+        {
+            output.output(text: "Performing update of '\(name)' on '\(parentID)', the parent of '\(resource)'\n", element: nil)
+            resource = parentID
+            locator = Self.locator(name, resource: resource, arguments)
+        }
         let existing = locator.matches(in: session.document.xml).first
         let request: CIBRequest
         do {
@@ -66,6 +77,16 @@ extension CRMResource {
             output.output(text: "Deleted '\(resource)' option: id=\(id) name=\(name)\n", element: nil)
         }
         return .ok
+    }
+
+    /// Whether `resource` sits inside a clone (directly or in a cloned group).
+    static func isCloneChild(_ resource: String, in document: XMLDocument) -> Bool {
+        var current = ResourceListing.element(resource, in: document)?.parent
+        while let element = current, element.name != "resources" {
+            if element.name == "clone" || element.name == "master" { return true }
+            current = element.parent
+        }
+        return false
     }
 
     static func templateOf(_ resource: String, in document: XMLDocument) -> String? {
