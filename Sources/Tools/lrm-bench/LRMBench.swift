@@ -128,6 +128,11 @@ struct Report {
             "  bare fork/exec, \(cores) workers        \(format(Double(bareParallel.count) / bareParallel.wall)) ops/s")
         Swift.print("  lrmd, many resources queued     \(format(Double(throughput.count) / throughput.wall)) ops/s")
         Swift.print("  lrmd+client CPU under load      \(format(throughput.ownCPUPerOperation)) ms/op")
+        var result = "RESULT lrm_bare_ms=\(format(bare)) lrm_lrmd_ms=\(format(lrmd))"
+        result += " lrm_overhead_percent=\(format(overhead / bare * 100))"
+        result += " lrm_cpu_percent_of_agent=\(format(lrmdCPU / agentCPU * 100))"
+        result += " lrm_ops_per_second=\(format(Double(throughput.count) / throughput.wall))"
+        Swift.print(result)
     }
 }
 
