@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOCore
 
 /// The state of one running lrmd: the executor core plus the I/O bookkeeping around it (clients, pending
@@ -156,6 +157,9 @@ final class LRMDLoop {
     }
 
     func logResult(_ result: OperationResult) {
+        Timer(label: "ha.lrmd.agent.duration", dimensions: [("action", result.key.action)])
+            .recordNanoseconds(result.executionTime.wholeNanoseconds)
+        Counter(label: "ha.lrmd.operations", dimensions: [("status", result.status.description)]).increment()
         guard result.status != .done && result.status != .cancelled || logger.logLevel <= .debug else { return }
         let metadata: Logger.Metadata = [
             "resource": "\(result.key.resource)", "operation": "\(result.key)", "rc": "\(result.exitCode.rawValue)",
