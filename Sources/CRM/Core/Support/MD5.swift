@@ -1,4 +1,4 @@
-/// MD5 (RFC 1321) in pure Swift, for Pacemaker's operation digests.
+/// MD5 (RFC 1321) in pure Swift, for Pacemaker's operation and CIB digests.
 ///
 /// Not for security: Pacemaker uses MD5 only to notice that a resource's parameters changed, and we
 /// must reproduce its digests bit for bit. Core code may not import OpenSSL, hence this small version.
@@ -72,10 +72,15 @@ public enum MD5 {
 
     /// The digest of the UTF-8 bytes of `text` as 32 lowercase hexadecimal digits.
     public static func hexDigest(_ text: String) -> String {
+        hex(text.utf8)
+    }
+
+    /// The digest of `bytes` as 32 lowercase hexadecimal digits.
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
         let hex: [Character] = Array("0123456789abcdef")
         var result = ""
         result.reserveCapacity(32)
-        for byte in digest(text.utf8) {
+        for byte in digest(bytes) {
             result.append(hex[Int(byte >> 4)])
             result.append(hex[Int(byte & 0x0f)])
         }
