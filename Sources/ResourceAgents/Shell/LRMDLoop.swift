@@ -133,6 +133,7 @@ final class LRMDLoop {
                 case .rejected(let error): send(.response(id: id, .failure(error.description)), to: client)
                 }
             case .startAgent(let callID, let invocation):
+                guard !isShutDown else { continue }  // queued work is dropped at shutdown, never started
                 let handle = runner.spawn(invocation)
                 processes[callID] = handle
                 let bound = bound

@@ -59,6 +59,9 @@ public final class ProcessSupervisor: Sendable {
     /// Spawns a command. Throws only when the system refuses to create pipes or processes; a missing
     /// program or a failed exec is returned as a finished run (`notFound`, `spawnFailed`).
     public func spawn(_ command: AgentCommand, timeout: Duration) -> Handle {
+        guard !state.withLock({ $0.isShuttingDown }) else {
+            return finished(AgentRun(termination: .spawnFailed(errno: ESHUTDOWN, message: "supervisor is shut down")))
+        }
         let start = ContinuousClock.now
         let outcome = ProcessSpawner.spawn(command)
         let child: ChildProcess
