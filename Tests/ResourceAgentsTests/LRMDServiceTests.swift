@@ -147,8 +147,10 @@ struct LRMDServiceTests {
         try await withLRMD { socket, directory in
             let client = try await LRMDClient.connect(socketPath: socket)
             try await client.register(
-                ResourceDefinition(id: "slow", agent: Self.dummy, parameters: ["op_sleep": "37", "state": "\(directory)/s"]))
-            try await client.register(ResourceDefinition(id: "d2", agent: Self.dummy, parameters: ["state": "\(directory)/2"]))
+                ResourceDefinition(
+                    id: "slow", agent: Self.dummy, parameters: ["op_sleep": "37", "state": "\(directory)/s"]))
+            try await client.register(
+                ResourceDefinition(id: "d2", agent: Self.dummy, parameters: ["state": "\(directory)/2"]))
             _ = try await client.execute(OperationRequest(key: OperationKey(resource: "slow", action: "start")))
             _ = try await client.execute(OperationRequest(key: OperationKey(resource: "slow", action: "stop")))
             try await Task.sleep(for: .milliseconds(200))

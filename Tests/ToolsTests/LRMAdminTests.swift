@@ -40,14 +40,21 @@ import Testing
             #expect(try admin(run, ["providers"]).standardOutput == "linux-ha\n")
             #expect(try admin(run, ["agents", "ocf:linux-ha"]).standardOutput == "Dummy\nStateful\n")
             #expect(try admin(run, ["agents", "stonith"]).standardOutput == "fence_ha_test\n")
-            #expect(try admin(run, ["metadata", "ocf:linux-ha:Dummy"]).standardOutput.contains("<resource-agent name=\"Dummy\""))
+            #expect(
+                try admin(run, ["metadata", "ocf:linux-ha:Dummy"]).standardOutput.contains(
+                    "<resource-agent name=\"Dummy\""))
             #expect(try admin(run, ["add", "d1", "ocf:linux-ha:Dummy", "--param", "state=\(run)/d1"]).status == 0)
-            let codes = try ["monitor", "start", "monitor", "stop", "monitor"].map { try admin(run, ["exec", "d1", $0]).status }
+            let codes = try ["monitor", "start", "monitor", "stop", "monitor"].map {
+                try admin(run, ["exec", "d1", $0]).status
+            }
             #expect(codes == [7, 0, 0, 0, 7])
             let history = try admin(run, ["history", "d1"])
             #expect(history.standardOutput.contains("d1_start_0 call=2 rc=0 (ok) status=Done"))
             let xml = try admin(run, ["history", "--output-as", "xml"])
-            #expect(xml.standardOutput.contains(#"<operation key="d1_monitor_0" resource="d1" action="monitor" interval="0" call-id="5" rc-code="7""#))
+            #expect(
+                xml.standardOutput.contains(
+                    #"<operation key="d1_monitor_0" resource="d1" action="monitor" interval="0" call-id="5" rc-code="7""#
+                ))
             #expect(try admin(run, ["list"]).standardOutput == "d1\tocf:linux-ha:Dummy\n")
             let cancel = try admin(run, ["cancel", "d1", "monitor", "--interval", "5000"])
             #expect(cancel.status == 1)
@@ -56,7 +63,10 @@ import Testing
             let missing = try admin(run, ["exec", "nx", "start"])
             #expect(missing.status == 5)
             #expect(missing.standardError.contains("Not installed"))
-            #expect(try admin(run, ["add", "slow", "ocf:linux-ha:Dummy", "--param", "op_sleep=30", "--param", "state=\(run)/s"]).status == 0)
+            #expect(
+                try admin(
+                    run, ["add", "slow", "ocf:linux-ha:Dummy", "--param", "op_sleep=30", "--param", "state=\(run)/s"]
+                ).status == 0)
             let slow = try admin(run, ["exec", "slow", "start", "--timeout", "300"])
             #expect(slow.status == 1)
             #expect(slow.standardError.contains("Timed out"))

@@ -25,7 +25,8 @@ extension CRMResource {
         case "list-agents":
             let parts = (arguments.value(command) ?? "").split(separator: ":", maxSplits: 1).map(String.init)
             guard let standard = AgentStandard(rawValue: parts.first ?? "") else {
-                throw Failure(.invalidParameter, "crm_resource: unknown resource class '\(arguments.value(command) ?? "")'")
+                throw Failure(
+                    .invalidParameter, "crm_resource: unknown resource class '\(arguments.value(command) ?? "")'")
             }
             let names = runner.locator.agents(of: standard, provider: parts.count > 1 ? parts[1] : nil)
             return listNames(names, list: "agents", output: &output)
@@ -52,7 +53,8 @@ extension CRMResource {
         let result = runner.runBlocking(invocation)
         guard result.status == .done, result.exitCode == .success else {
             throw Failure(
-                .noSuchObject, "crm_resource: Metadata query for \(agent) failed: \(result.status): \(result.exitReason)")
+                .noSuchObject,
+                "crm_resource: Metadata query for \(agent) failed: \(result.status): \(result.exitReason)")
         }
         output.output(text: result.run.standardOutput, element: result.run.standardOutput)
         return .ok
@@ -90,9 +92,12 @@ extension CRMResource {
     }
 
     /// The resource named by `-r` in the CIB, or the agent named by `--class/--provider/--agent`.
-    static func forcedTarget(_ arguments: ToolArguments, environment: [String: String]) throws(Failure) -> ForcedTarget {
+    static func forcedTarget(_ arguments: ToolArguments, environment: [String: String]) throws(Failure) -> ForcedTarget
+    {
         if let standard = arguments.value("class") {
-            guard let type = arguments.value("agent") else { throw Failure(.usage, "crm_resource: --class needs --agent") }
+            guard let type = arguments.value("agent") else {
+                throw Failure(.usage, "crm_resource: --class needs --agent")
+            }
             let provider = arguments.value("provider").map { ":\($0)" } ?? ""
             var parameters: [String: String] = [:]
             for (name, value) in arguments.options where name == "option" {
@@ -101,7 +106,9 @@ extension CRMResource {
                 }
                 parameters[String(value[..<equals])] = String(value[value.index(after: equals)...])
             }
-            return ForcedTarget(resource: nil, agent: try parseAgent("\(standard)\(provider):\(type)"), parameters: parameters, meta: [:])
+            return ForcedTarget(
+                resource: nil, agent: try parseAgent("\(standard)\(provider):\(type)"), parameters: parameters,
+                meta: [:])
         }
         guard let resource = arguments.value("resource") else {
             throw Failure(.usage, "crm_resource: Must supply a resource id with -r (or --class/--agent)")
@@ -116,9 +123,12 @@ extension CRMResource {
         if ["clone", "master"].contains(element.name), let child = element.firstChild(named: "primitive") {
             element = child
         }
-        guard element.name == "primitive", let standard = element[attribute: "class"], let type = element[attribute: "type"]
+        guard element.name == "primitive", let standard = element[attribute: "class"],
+            let type = element[attribute: "type"]
         else {
-            throw Failure(.unimplementedFeature, "crm_resource: --force-* and --validate need a primitive; '\(resource)' is a \(element.name)")
+            throw Failure(
+                .unimplementedFeature,
+                "crm_resource: --force-* and --validate need a primitive; '\(resource)' is a \(element.name)")
         }
         let provider = element[attribute: "provider"].map { ":\($0)" } ?? ""
         return ForcedTarget(
@@ -131,7 +141,9 @@ extension CRMResource {
         var values: [String: String] = [:]
         for attributes in element.children(named: set) {
             for pair in attributes.children(named: "nvpair") {
-                if let name = pair[attribute: "name"], values[name] == nil { values[name] = pair[attribute: "value"] ?? "" }
+                if let name = pair[attribute: "name"], values[name] == nil {
+                    values[name] = pair[attribute: "value"] ?? ""
+                }
             }
         }
         return values
@@ -146,7 +158,9 @@ extension CRMResource {
     }
 
     static func parseAgent(_ text: String) throws(Failure) -> AgentIdentifier {
-        do { return try AgentIdentifier(parsing: text) } catch { throw Failure(.invalidParameter, "crm_resource: \(error)") }
+        do { return try AgentIdentifier(parsing: text) } catch {
+            throw Failure(.invalidParameter, "crm_resource: \(error)")
+        }
     }
 
     /// Pacemaker's `resource-agent-action` output.
