@@ -112,6 +112,7 @@ struct Report {
         let overhead = median(overheads)
         let agentCPU = median(samples.bare.map(\.childCPUPerOperation))
         let lrmdCPU = median(samples.lrmd.map(\.ownCPUPerOperation))
+        let bareCPU = median(samples.bare.map(\.ownCPUPerOperation))
         let rounds = samples.bare.count
         let count = samples.bare.first?.count ?? 0
         Swift.print("sequential, median of \(rounds) interleaved rounds of \(count) operations each:")
