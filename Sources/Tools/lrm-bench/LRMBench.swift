@@ -121,6 +121,7 @@ struct Report {
         Swift.print("  through lrmd's socket           \(format(lrmd)) ms/op")
         Swift.print(
             "  lrmd wall overhead              \(format(overhead)) ms/op = \(format(overhead / bare * 100))% of bare")
+        Swift.print("  parent CPU, bare spawn+wait     \(format(bareCPU)) ms/op")
         Swift.print(
             "  lrmd+client CPU                 \(format(lrmdCPU)) ms/op = \(format(lrmdCPU / agentCPU * 100))% of the agent's CPU"
         )
