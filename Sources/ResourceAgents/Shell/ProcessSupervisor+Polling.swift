@@ -140,6 +140,8 @@ extension ProcessSupervisor {
                         sources.append(source)
                     }
                     if child.termination == nil { nearest = min(nearest ?? child.deadline, child.deadline) }
+                    // Without a pidfd (pidfd_open refused), exits are found by polling waitpid every 10 ms.
+                    if process.pidfd < 0 { nearest = min(nearest ?? .now + .milliseconds(10), .now + .milliseconds(10)) }
                 }
                 let done = state.isShuttingDown && state.children.values.allSatisfy { $0.process == nil }
                 return (nearest.map { Self.milliseconds(until: $0) } ?? 1_000, done)
@@ -168,6 +170,9 @@ extension ProcessSupervisor {
             case .exit(let id):
                 state.children[id]?.reapIfExited(buffer: &buffer)
             }
+        }
+        for child in state.children.values where (child.process?.pidfd ?? 0) < 0 {
+            child.reapIfExited(buffer: &buffer)
         }
         let now = ContinuousClock.now
         var resumptions: [(@Sendable (AgentRun) -> Void, AgentRun)] = []

@@ -12,13 +12,19 @@ public final class ProcessSupervisor: Sendable {
 
     /// Bytes kept per stream; the rest is read and discarded so the agent never blocks on a full pipe.
     public let maximumOutputBytes: Int
+    /// Whether exits are watched with pidfds (false only in tests of the waitpid-polling fallback).
+    let usesPidfd: Bool
 
     let state: Mutex<SupervisorState>
     let wakeRead: Int32
     let wakeWrite: Int32
 
     /// Starts the polling thread. Ignores SIGPIPE process-wide so a closed stdin pipe cannot kill the daemon.
-    public init(maximumOutputBytes: Int = 256 * 1024) throws(ProcessError) {
+    public convenience init(maximumOutputBytes: Int = 256 * 1024) throws(ProcessError) {
+        try self.init(maximumOutputBytes: maximumOutputBytes, usesPidfd: true)
+    }
+
+    init(maximumOutputBytes: Int, usesPidfd: Bool) throws(ProcessError) {
         guard ProcessSpawner.pidfdOpen != nil else { throw .unsupported("pidfd_open is not available (Linux 5.3+)") }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw .system(call: "pipe", errno: errno) }
@@ -28,6 +34,7 @@ public final class ProcessSupervisor: Sendable {
         }
         signal(SIGPIPE, SIG_IGN)
         self.maximumOutputBytes = maximumOutputBytes
+        self.usesPidfd = usesPidfd
         wakeRead = fds[0]
         wakeWrite = fds[1]
         state = Mutex(SupervisorState())
@@ -63,7 +70,7 @@ public final class ProcessSupervisor: Sendable {
             return finished(AgentRun(termination: .spawnFailed(errno: ESHUTDOWN, message: "supervisor is shut down")))
         }
         let start = ContinuousClock.now
-        let outcome = ProcessSpawner.spawn(command)
+        let outcome = ProcessSpawner.spawn(command, usesPidfd: usesPidfd)
         let child: ChildProcess
         switch outcome {
         case .spawned(let process):
