@@ -92,7 +92,8 @@ struct ProcessSupervisorTests {
         #expect(run.termination == .exited(3))
         #expect(run.standardOutput == "hi\n")
         let slow = AgentCommand(path: "/bin/sh", arguments: ["sh", "-c", "sleep 20"], environment: [])
-        #expect(await supervisor.run(slow, timeout: .milliseconds(200)).termination == .timedOut(after: .milliseconds(200)))
+        #expect(
+            await supervisor.run(slow, timeout: .milliseconds(200)).termination == .timedOut(after: .milliseconds(200)))
     }
 }
 

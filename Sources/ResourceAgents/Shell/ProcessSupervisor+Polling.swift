@@ -141,7 +141,9 @@ extension ProcessSupervisor {
                     }
                     if child.termination == nil { nearest = min(nearest ?? child.deadline, child.deadline) }
                     // Without a pidfd (pidfd_open refused), exits are found by polling waitpid every 10 ms.
-                    if process.pidfd < 0 { nearest = min(nearest ?? .now + .milliseconds(10), .now + .milliseconds(10)) }
+                    if process.pidfd < 0 {
+                        nearest = min(nearest ?? .now + .milliseconds(10), .now + .milliseconds(10))
+                    }
                 }
                 let done = state.isShuttingDown && state.children.values.allSatisfy { $0.process == nil }
                 return (nearest.map { Self.milliseconds(until: $0) } ?? 1_000, done)
