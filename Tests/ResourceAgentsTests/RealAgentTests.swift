@@ -109,13 +109,13 @@ final class RealAgentTests {
     func hangingAgentTimesOutWithItsWholeGroupKilled() async throws {
         let start = ContinuousClock.now
         let result = try await run(
-            "ocf:pacemaker:Dummy", "start", ["op_sleep": "30", "state": "\(directory)/slow"],
+            "ocf:pacemaker:Dummy", "start", ["op_sleep": "43", "state": "\(directory)/slow"],
             timeout: .milliseconds(500))
         #expect(result.exitCode == .genericError)
         #expect(result.status == .timedOut)
         #expect(ContinuousClock.now - start < .seconds(5))
         try await Task.sleep(for: .milliseconds(100))
-        #expect(sleepingChildren(matching: "30").isEmpty)
+        #expect(sleepingChildren(matching: "43").isEmpty)
     }
 
     @Test func agentPrintingMegabytesIsBounded() async throws {
