@@ -84,6 +84,18 @@ struct ProcessSupervisorTests {
         #expect(await supervisor.run(command, timeout: .seconds(5)).standardOutput == "action=list\nport=n1\n")
     }
 
+    @Test func killBeforeAReservedSpawnIsCarriedOut() async throws {
+        let supervisor = try ProcessSupervisor()
+        defer { supervisor.shutdown() }
+        let handle = supervisor.reserve()
+        supervisor.kill(handle)
+        let command = AgentCommand(path: "/bin/sh", arguments: ["sh", "-c", "sleep 54"], environment: [])
+        supervisor.spawn(command, timeout: .seconds(60), reserved: handle)
+        #expect(await supervisor.wait(handle).termination == .killed)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(sleepingChildren(matching: "54").isEmpty)
+    }
+
     @Test func exitsAreFoundWithoutPidfdsToo() async throws {
         let supervisor = try ProcessSupervisor(maximumOutputBytes: 4096, usesPidfd: false)
         defer { supervisor.shutdown() }

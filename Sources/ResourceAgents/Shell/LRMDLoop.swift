@@ -1,6 +1,7 @@
 import Logging
 import Metrics
 import NIOCore
+import NIOPosix
 
 /// The state of one running lrmd: the executor core plus the I/O bookkeeping around it (clients, pending
 /// replies, process handles, timers, the meta-data cache). Confined to one event loop: every method runs there.
@@ -134,11 +135,15 @@ final class LRMDLoop {
                 }
             case .startAgent(let callID, let invocation):
                 guard !isShutDown else { continue }  // queued work is dropped at shutdown, never started
-                let handle = runner.spawn(invocation)
+                // Reserve here, spawn on a pool thread: posix_spawn blocks until the child has exec'd.
+                let handle = runner.supervisor.reserve()
                 processes[callID] = handle
                 let bound = bound
-                runner.supervisor.onExit(handle) { run in bound.loop.execute { bound.value.agentFinished(callID, run) }
+                runner.supervisor.onExit(handle) { run in
+                    bound.loop.execute { bound.value.agentFinished(callID, run) }
                 }
+                let runner = runner
+                NIOThreadPool.singleton.submit { _ in runner.spawn(invocation, reserved: handle) }
             case .killAgent(let callID):
                 if let handle = processes[callID] { runner.supervisor.kill(handle) }
             case .scheduleTimer(let token, let delay):

@@ -4,8 +4,11 @@ import Glibc
 /// `@unchecked Sendable`: every access happens inside `ProcessSupervisor.state.withLock`.
 final class ChildProcess: @unchecked Sendable {
     var process: SpawnedProcess?
-    let deadline: ContinuousClock.Instant
-    let started: ContinuousClock.Instant
+    var deadline: ContinuousClock.Instant
+    var started: ContinuousClock.Instant
+    /// Reserved but not spawned yet; a kill meanwhile is remembered and carried out on spawning.
+    var isPending = false
+    var isKillRequested = false
     var output: BoundedCapture
     var errors: BoundedCapture
     var termination: ProcessTermination?
@@ -18,6 +21,15 @@ final class ChildProcess: @unchecked Sendable {
         self.started = started
         output = BoundedCapture(limit: limit)
         errors = BoundedCapture(limit: limit)
+    }
+
+    init(pendingWithLimit limit: Int) {
+        process = nil
+        deadline = .now
+        started = .now
+        output = BoundedCapture(limit: limit)
+        errors = BoundedCapture(limit: limit)
+        isPending = true
     }
 
     init(finished run: AgentRun) {
@@ -145,7 +157,8 @@ extension ProcessSupervisor {
                         nearest = min(nearest ?? .now + .milliseconds(10), .now + .milliseconds(10))
                     }
                 }
-                let done = state.isShuttingDown && state.children.values.allSatisfy { $0.process == nil }
+                let done =
+                    state.isShuttingDown && state.children.values.allSatisfy { $0.process == nil && !$0.isPending }
                 return (nearest.map { Self.milliseconds(until: $0) } ?? 1_000, done)
             }
             if isDone { break }
