@@ -58,7 +58,7 @@ let package = Package(
             name: "Messaging", dependencies: ["COpenSSL", nioCore, nioPosix, logging, metrics, lifecycle, collections],
             swiftSettings: optimized),
         .target(name: "Membership", dependencies: ["Messaging", nioCore, nioPosix, logging, lifecycle, collections], swiftSettings: strict),
-        .target(name: "ResourceAgents", dependencies: ["XML", logging, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
+        .target(name: "ResourceAgents", dependencies: ["XML", logging, metrics, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
         .target(
             name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, lifecycle, collections],
             swiftSettings: strict),

@@ -35,7 +35,8 @@ import Testing
     }
 
     @Test func operationKeyUsesMilliseconds() {
-        #expect(OperationKey(resource: "d1", action: "monitor", interval: .seconds(10)).description == "d1_monitor_10000")
+        #expect(
+            OperationKey(resource: "d1", action: "monitor", interval: .seconds(10)).description == "d1_monitor_10000")
     }
 
     @Test func ocfEnvironmentCarriesTheContract() throws {
@@ -74,8 +75,10 @@ import Testing
     }
 
     @Test func lsbMonitorRunsStatus() throws {
-        let invocation = AgentInvocation(resource: "s", agent: try AgentIdentifier(parsing: "lsb:ssh"), action: "monitor")
-        #expect(invocation.command(path: "/etc/init.d/ssh", settings: .init()).arguments == ["/etc/init.d/ssh", "status"])
+        let invocation = AgentInvocation(
+            resource: "s", agent: try AgentIdentifier(parsing: "lsb:ssh"), action: "monitor")
+        #expect(
+            invocation.command(path: "/etc/init.d/ssh", settings: .init()).arguments == ["/etc/init.d/ssh", "status"])
     }
 
     @Test(arguments: [
@@ -104,11 +107,16 @@ import Testing
         let key = OperationKey(resource: "d1", action: "monitor", interval: .seconds(10))
         let result = OperationResult(
             key: key, callID: CallID(4), exitCode: .unknown(42), status: .timedOut, exitReason: "multi\nline \\ text",
-            output: "out=put\n", startedAt: .milliseconds(1500), queueTime: .microseconds(7), executionTime: .seconds(2))
+            output: "out=put\n", startedAt: .milliseconds(1500), queueTime: .microseconds(7), executionTime: .seconds(2)
+        )
         let messages: [LRMDMessage] = [
             .request(id: 1, .register(ResourceDefinition(id: "d1", agent: agent, parameters: ["a": "1=2", "b": ""]))),
-            .request(id: 2, .execute(OperationRequest(key: key, timeout: .seconds(5), startDelay: .seconds(1),
-                parameters: ["CRM_meta_x": "y"], notifiesChangesOnly: true, notifiesOriginOnly: true))),
+            .request(
+                id: 2,
+                .execute(
+                    OperationRequest(
+                        key: key, timeout: .seconds(5), startDelay: .seconds(1),
+                        parameters: ["CRM_meta_x": "y"], notifiesChangesOnly: true, notifiesOriginOnly: true))),
             .request(id: 3, .cancel(key)), .request(id: 4, .history(resource: nil)),
             .request(id: 5, .listAgents(.ocf, provider: "heartbeat")), .request(id: 6, .metadata(agent)),
             .request(id: 7, .unregister(resource: "d1")), .request(id: 8, .subscribe),

@@ -31,7 +31,8 @@ final class DirectExecutionTests {
                 runner: runner)
             codes.append(result.exitCode)
         }
-        #expect(codes == [.notRunning, .success, .success, .success, .runningPromoted, .success, .success, .notRunning])
+        #expect(
+            codes == [.notRunning, .success, .success, .success, .runningPromoted, .success, .success, .notRunning])
     }
 
     @Test func validateReportsInvalidConfiguration() async throws {
@@ -57,7 +58,27 @@ final class DirectExecutionTests {
     @Test func fenceDevicesAreRefused() async throws {
         let agent = try AgentIdentifier(parsing: "stonith:fence_ha_test")
         await #expect(throws: DirectExecutionError.fenceDevice("f1")) {
-            try await DirectExecution.run(resource: "f1", agent: agent, parameters: [:], action: .start, runner: self.runner)
+            try await DirectExecution.run(
+                resource: "f1", agent: agent, parameters: [:], action: .start, runner: self.runner)
         }
+    }
+}
+
+@Suite(.tags(.integration))
+struct BlockingExecutionTests {
+    @Test func blockingRunGivesTheAgentsAnswer() throws {
+        let supervisor = try ProcessSupervisor()
+        defer { supervisor.shutdown() }
+        let directory = TestSupport.temporaryDirectory("lrm-block")
+        defer { TestSupport.removeTree(directory) }
+        let runner = AgentRunner(locator: TestSupport.locator, supervisor: supervisor)
+        let agent = try AgentIdentifier(parsing: "ocf:linux-ha:Dummy")
+        let check = try DirectExecution.runBlocking(
+            resource: "b1", agent: agent, parameters: ["state": "\(directory)/b1"], action: .check, runner: runner)
+        #expect(check.exitCode == .notRunning)
+        let start = try DirectExecution.runBlocking(
+            resource: "b1", agent: agent, parameters: ["state": "\(directory)/b1"], action: .start, runner: runner)
+        #expect(start.exitCode == .success)
+        #expect(TestSupport.fileExists("\(directory)/b1"))
     }
 }

@@ -103,7 +103,8 @@ extension Array where Element == Executor.Directive {
     @Test func changesOnlyReportsWhenResultChanges() throws {
         var harness = ExecutorHarness()
         _ = harness.register("d1")
-        let callID = try #require(harness.execute("d1", "monitor", interval: .seconds(1), changesOnly: true).started.first)
+        let callID = try #require(
+            harness.execute("d1", "monitor", interval: .seconds(1), changesOnly: true).started.first)
         var reported: [OCFExitCode] = []
         for (step, rc) in [0, 0, 0, 7, 7].enumerated() {
             let directives = harness.finish(callID, rc: Int32(rc), at: .seconds(Int64(step * 2)))
@@ -206,7 +207,8 @@ extension Array where Element == Executor.Directive {
         _ = harness.register("d1")
         let callID = try #require(harness.execute("d1", "start").started.first)
         let run = AgentRun(termination: .timedOut(after: .seconds(20)))
-        let result = try #require(harness.executor.handle(.agentFinished(callID, run, at: .seconds(20))).delivered.first)
+        let result = try #require(
+            harness.executor.handle(.agentFinished(callID, run, at: .seconds(20))).delivered.first)
         #expect(result.exitCode == .genericError)
         #expect(result.status == .timedOut)
     }

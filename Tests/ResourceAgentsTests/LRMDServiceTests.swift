@@ -41,7 +41,8 @@ struct LRMDServiceTests {
         try await withLRMD { socket, directory in
             let client = try await LRMDClient.connect(socketPath: socket)
             try await client.subscribe()
-            try await client.register(ResourceDefinition(id: "d1", agent: Self.dummy, parameters: ["state": "\(directory)/d1"]))
+            try await client.register(
+                ResourceDefinition(id: "d1", agent: Self.dummy, parameters: ["state": "\(directory)/d1"]))
             var codes: [OCFExitCode] = []
             for action in ["monitor", "start", "monitor", "stop", "monitor"] {
                 let key = OperationKey(resource: "d1", action: action)
@@ -66,7 +67,8 @@ struct LRMDServiceTests {
         try await withLRMD { socket, directory in
             let client = try await LRMDClient.connect(socketPath: socket)
             try await client.subscribe()
-            try await client.register(ResourceDefinition(id: "d1", agent: Self.dummy, parameters: ["state": "\(directory)/d1"]))
+            try await client.register(
+                ResourceDefinition(id: "d1", agent: Self.dummy, parameters: ["state": "\(directory)/d1"]))
             _ = try await client.executeAndWait(OperationRequest(key: OperationKey(resource: "d1", action: "start")))
             let monitor = OperationKey(resource: "d1", action: "monitor", interval: .milliseconds(200))
             let callID = try await client.execute(OperationRequest(key: monitor))
@@ -79,7 +81,8 @@ struct LRMDServiceTests {
             await #expect(throws: LRMDClientError.self) {
                 try await client.cancel(OperationKey(resource: "d1", action: "monitor", interval: .seconds(9)))
             }
-            let stop = try await client.executeAndWait(OperationRequest(key: OperationKey(resource: "d1", action: "stop")))
+            let stop = try await client.executeAndWait(
+                OperationRequest(key: OperationKey(resource: "d1", action: "stop")))
             #expect(stop.exitCode == .success)
             try await Task.sleep(for: .milliseconds(500))
             let history = try await client.history(of: "d1")
@@ -128,13 +131,32 @@ struct LRMDServiceTests {
         try await withLRMD { socket, directory in
             let client = try await LRMDClient.connect(socketPath: socket)
             try await client.register(
-                ResourceDefinition(id: "slow", agent: Self.dummy, parameters: ["op_sleep": "20", "state": "\(directory)/s"]))
+                ResourceDefinition(
+                    id: "slow", agent: Self.dummy, parameters: ["op_sleep": "20", "state": "\(directory)/s"]))
             let request = OperationRequest(
-                key: OperationKey(resource: "slow", action: "start"), timeout: .milliseconds(300), notifiesOriginOnly: true)
+                key: OperationKey(resource: "slow", action: "start"), timeout: .milliseconds(300),
+                notifiesOriginOnly: true)
             let result = try await client.executeAndWait(request)
             #expect(result.status == .timedOut)
             #expect(result.exitCode == .genericError)
             await client.close()
         }
+    }
+
+    @Test func gracefulShutdownKillsRunningAgents() async throws {
+        try await withLRMD { socket, directory in
+            let client = try await LRMDClient.connect(socketPath: socket)
+            try await client.register(
+                ResourceDefinition(
+                    id: "slow", agent: Self.dummy, parameters: ["op_sleep": "37", "state": "\(directory)/s"]))
+            try await client.register(
+                ResourceDefinition(id: "d2", agent: Self.dummy, parameters: ["state": "\(directory)/2"]))
+            _ = try await client.execute(OperationRequest(key: OperationKey(resource: "slow", action: "start")))
+            _ = try await client.execute(OperationRequest(key: OperationKey(resource: "slow", action: "stop")))
+            try await Task.sleep(for: .milliseconds(200))
+            await client.close()
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(sleepingChildren(matching: "37").isEmpty)
     }
 }

@@ -27,15 +27,19 @@ struct ProcessSupervisorTests {
         #expect(run.standardOutput.split(separator: "\n").filter { !$0.hasPrefix("PWD=") } == ["A=1", "B=two words"])
     }
 
-    @Test func childLeadsItsOwnProcessGroupWithOnlyStandardDescriptors() async {
-        let run = await shell("ps -o pgid= -p $$; ls /proc/$$/fd | sort -n | tr '\\n' ' '")
-        let lines = run.standardOutput.split(separator: "\n")
-        #expect(lines.count == 2)
-        #expect(lines.last.map(String.init)?.split(separator: " ").count ?? 0 <= 4)  // 0 1 2 (+ ls's own dir fd)
+    @Test func childLeadsItsOwnProcessGroupWithOnlyStandardDescriptors() async throws {
+        let group = await shell("echo $$; ps -o pgid= -p $$")
+        let numbers = group.standardOutput.split(whereSeparator: { $0 == "\n" || $0 == " " })
+        #expect(numbers.count == 2 && numbers[0] == numbers[1])
+        let supervisor = try ProcessSupervisor()
+        defer { supervisor.shutdown() }
+        let list = AgentCommand(path: "/bin/ls", arguments: ["ls", "/proc/self/fd"], environment: [])
+        let descriptors = await supervisor.run(list, timeout: .seconds(5)).standardOutput.split(separator: "\n")
+        #expect(descriptors == ["0", "1", "2", "3"])  // 3 is ls's own directory handle
     }
 
     @Test func timeoutKillsTheWholeProcessGroup() async throws {
-        
+
         let start = ContinuousClock.now
         let run = await shell("sleep 30 & sleep 31 & echo $$; sleep 32", timeout: .milliseconds(300))
         #expect(run.termination == .timedOut(after: .milliseconds(300)))
@@ -78,6 +82,30 @@ struct ProcessSupervisorTests {
         let command = AgentCommand(
             path: "/bin/cat", arguments: ["cat"], environment: [], standardInput: "action=list\nport=n1\n")
         #expect(await supervisor.run(command, timeout: .seconds(5)).standardOutput == "action=list\nport=n1\n")
+    }
+
+    @Test func killBeforeAReservedSpawnIsCarriedOut() async throws {
+        let supervisor = try ProcessSupervisor()
+        defer { supervisor.shutdown() }
+        let handle = supervisor.reserve()
+        supervisor.kill(handle)
+        let command = AgentCommand(path: "/bin/sh", arguments: ["sh", "-c", "sleep 54"], environment: [])
+        supervisor.spawn(command, timeout: .seconds(60), reserved: handle)
+        #expect(await supervisor.wait(handle).termination == .killed)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(sleepingChildren(matching: "54").isEmpty)
+    }
+
+    @Test func exitsAreFoundWithoutPidfdsToo() async throws {
+        let supervisor = try ProcessSupervisor(maximumOutputBytes: 4096, usesPidfd: false)
+        defer { supervisor.shutdown() }
+        let quick = AgentCommand(path: "/bin/sh", arguments: ["sh", "-c", "echo hi; exit 3"], environment: [])
+        let run = await supervisor.run(quick, timeout: .seconds(5))
+        #expect(run.termination == .exited(3))
+        #expect(run.standardOutput == "hi\n")
+        let slow = AgentCommand(path: "/bin/sh", arguments: ["sh", "-c", "sleep 20"], environment: [])
+        #expect(
+            await supervisor.run(slow, timeout: .milliseconds(200)).termination == .timedOut(after: .milliseconds(200)))
     }
 }
 

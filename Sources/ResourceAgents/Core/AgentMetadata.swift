@@ -108,7 +108,9 @@ extension AgentMetadata {
             let character = text[index]
             if character == "[" { depth += 1 }
             if character == "]" { depth -= 1 }
-            if character == ">" && depth <= 0 { return String(text[..<start.lowerBound] + text[text.index(after: index)...]) }
+            if character == ">" && depth <= 0 {
+                return String(text[..<start.lowerBound] + text[text.index(after: index)...])
+            }
             index = text.index(after: index)
         }
         return text

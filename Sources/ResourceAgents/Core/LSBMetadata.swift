@@ -5,7 +5,10 @@ public enum LSBMetadata {
         var fields: [String: String] = [:]
         var isInHeader = false
         for line in script.split(separator: "\n") {
-            if line.hasPrefix("### BEGIN INIT INFO") { isInHeader = true; continue }
+            if line.hasPrefix("### BEGIN INIT INFO") {
+                isInHeader = true
+                continue
+            }
             if line.hasPrefix("### END INIT INFO") { break }
             guard isInHeader, line.hasPrefix("# "), let colon = line.firstIndex(of: ":") else { continue }
             let key = line[line.index(line.startIndex, offsetBy: 2)..<colon].trimmedSpaces

@@ -43,6 +43,29 @@ public enum DirectExecution {
         resource: String, agent: AgentIdentifier, parameters: [String: String], meta: [String: String] = [:],
         action: ForcedAction, timeout: Duration = defaultTimeout, checkLevel: Int? = nil, runner: AgentRunner
     ) async throws(DirectExecutionError) -> AgentActionResult {
+        let invocation = try invocation(
+            resource: resource, agent: agent, parameters: parameters, meta: meta, action: action, timeout: timeout,
+            checkLevel: checkLevel)
+        return await runner.run(invocation)
+    }
+
+    /// The same, blocking the calling thread (for synchronous tools; never inside a task or an event loop).
+    public static func runBlocking(
+        resource: String, agent: AgentIdentifier, parameters: [String: String], meta: [String: String] = [:],
+        action: ForcedAction, timeout: Duration = defaultTimeout, checkLevel: Int? = nil, runner: AgentRunner
+    ) throws(DirectExecutionError) -> AgentActionResult {
+        let invocation = try invocation(
+            resource: resource, agent: agent, parameters: parameters, meta: meta, action: action, timeout: timeout,
+            checkLevel: checkLevel)
+        return runner.runBlocking(invocation)
+    }
+
+    /// The invocation `crm_resource` would run: parameters, meta attributes as `CRM_meta_*`, the timeout as
+    /// `CRM_meta_timeout`, a check level as `OCF_CHECK_LEVEL`.
+    public static func invocation(
+        resource: String, agent: AgentIdentifier, parameters: [String: String], meta: [String: String],
+        action: ForcedAction, timeout: Duration, checkLevel: Int?
+    ) throws(DirectExecutionError) -> AgentInvocation {
         guard agent.standard != .stonith else { throw .fenceDevice(resource) }
         guard agent.standard.isSupported else { throw .unsupportedStandard(agent.standard) }
         guard timeout > .zero else { throw .invalidTimeout }
@@ -50,14 +73,15 @@ public enum DirectExecution {
         for (name, value) in meta { all["CRM_meta_\(name.replacingDashes)"] = value }
         all["CRM_meta_timeout"] = String(timeout.wholeMilliseconds)
         if let checkLevel { all["OCF_CHECK_LEVEL"] = String(checkLevel) }
-        let invocation = AgentInvocation(
+        return AgentInvocation(
             resource: resource, agent: agent, action: action.agentAction, parameters: all, timeout: timeout)
-        return await runner.run(invocation)
     }
 
     /// Pacemaker's summary line: `Operation force-start for d1 (ocf:pacemaker:Dummy) returned 0 (ok)`, with
     /// the exit reason and the execution status when the agent did not simply complete.
-    public static func summary(resource: String, agent: AgentIdentifier, action: ForcedAction, result: AgentActionResult)
+    public static func summary(
+        resource: String, agent: AgentIdentifier, action: ForcedAction, result: AgentActionResult
+    )
         -> String
     {
         var line = "Operation \(action.displayName) for \(resource) (\(agent)) returned \(result.exitCode.rawValue)"
@@ -80,7 +104,8 @@ public enum DirectExecutionError: Error, Sendable, Hashable, CustomStringConvert
     /// A message for users.
     public var description: String {
         switch self {
-        case .fenceDevice(let resource): "Sorry, the --force-* and --validate commands cannot be used on fence device \(resource)"
+        case .fenceDevice(let resource):
+            "Sorry, the --force-* and --validate commands cannot be used on fence device \(resource)"
         case .unsupportedStandard(let standard): "resource class '\(standard)' is not supported"
         case .invalidTimeout: "timeout must be positive"
         }

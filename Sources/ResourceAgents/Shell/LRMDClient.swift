@@ -51,10 +51,14 @@ public final class LRMDClient: Sendable {
     // MARK: Conveniences
 
     /// Registers (or replaces) a resource.
-    public func register(_ definition: ResourceDefinition) async throws { try expectOK(await send(.register(definition))) }
+    public func register(_ definition: ResourceDefinition) async throws {
+        try expectOK(await send(.register(definition)))
+    }
 
     /// Removes a resource.
-    public func unregister(_ resource: String) async throws { try expectOK(await send(.unregister(resource: resource))) }
+    public func unregister(_ resource: String) async throws {
+        try expectOK(await send(.unregister(resource: resource)))
+    }
 
     /// Subscribes to every operation result.
     public func subscribe() async throws { try expectOK(await send(.subscribe)) }

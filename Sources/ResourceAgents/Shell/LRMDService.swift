@@ -31,9 +31,10 @@ public struct LRMDConfiguration: Sendable {
     }
 }
 
-/// The lrmd daemon as a service: listens on its Unix socket, feeds requests and agent completions to an
-/// `Executor` and carries out its directives. Survives client disconnects and bad requests. On graceful
-/// shutdown it kills the process groups of agents still running, closes the socket and removes its file.
+/// The lrmd daemon as a service: listens on its Unix socket and runs an `Executor` on one event loop, which
+/// owns every connection, timer and the executor itself, so a request is handled where it arrives. Survives
+/// client disconnects and bad requests. On graceful shutdown it kills the process groups of agents still
+/// running, closes the socket and removes its file.
 public final class LRMDService: Service, Sendable {
     let configuration: LRMDConfiguration
     let logger: Logger
@@ -61,37 +62,39 @@ public final class LRMDService: Service, Sendable {
     /// Runs until graceful shutdown or cancellation.
     public func run() async throws {
         let supervisor = try ProcessSupervisor(maximumOutputBytes: configuration.maximumOutputBytes)
-        let runner = AgentRunner(locator: configuration.locator, settings: configuration.settings, supervisor: supervisor)
-        let (inputs, continuation) = AsyncStream.makeStream(of: LRMDInput.self)
-        let server = try await bind(continuation)
+        let runner = AgentRunner(
+            locator: configuration.locator, settings: configuration.settings, supervisor: supervisor)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let logger = logger
+        let core = try await loop.submit {
+            NIOLoopBound(LRMDLoop(runner: runner, loop: loop, logger: logger), eventLoop: loop)
+        }.get()
+        let server = try await bind(core, on: loop)
         logger.info("lrmd listening", metadata: ["socket": "\(configuration.socketPath)"])
-        for waiting in ready.withLock({ waiting in defer { waiting = nil }; return waiting ?? [] }) { waiting.resume() }
-        await withDiscardingTaskGroup { group in
-            var loop = LRMDLoop(runner: runner, inputs: continuation, logger: logger)
-            for await input in inputs.cancelOnGracefulShutdown() {
-                loop.handle(input, group: &group)
-            }
-            logger.notice("lrmd shutting down", metadata: ["running": "\(supervisor.activeCount)"])
-            supervisor.shutdown()
-            group.cancelAll()
-        }
-        continuation.finish()
+        for waiting in ready.withLock({ waiting in
+            defer { waiting = nil }
+            return waiting ?? []
+        }) { waiting.resume() }
+        try? await gracefulShutdown()
         try? await server.close()
+        let running = try await loop.submit { core.value.shutDown() }.get()
+        logger.notice("lrmd shutting down", metadata: ["running": "\(running)"])
+        supervisor.shutdown()
         unlink(configuration.socketPath)
     }
 
-    private func bind(_ inputs: AsyncStream<LRMDInput>.Continuation) async throws -> any Channel {
+    private func bind(_ core: NIOLoopBound<LRMDLoop>, on loop: any EventLoop) async throws -> any Channel {
         unlink(configuration.socketPath)
         let policy = configuration.peerPolicy
         let logger = logger
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.backlog, value: 128)
             .childChannelInitializer { channel in
                 let client = ClientID(self.clientCounter.wrappingAdd(1, ordering: .relaxed).oldValue)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LRMDFrameDecoder()), MessageToByteHandler(LRMDFrameEncoder()),
-                        LRMDConnectionHandler(client: client, policy: policy, inputs: inputs, logger: logger),
+                        LRMDConnectionHandler(client: client, policy: policy, core: core, logger: logger),
                     ])
                 }
             }
@@ -101,63 +104,52 @@ public final class LRMDService: Service, Sendable {
     }
 }
 
-/// What the service loop reacts to.
-enum LRMDInput: Sendable {
-    case connected(ClientID, any Channel)
-    case disconnected(ClientID)
-    case request(ClientID, id: UInt64, LRMDRequest)
-    case badMessage(ClientID, LRMDProtocolError)
-    case agentFinished(CallID, AgentRun)
-    case timerFired(TimerToken)
-    case metadataFetched(AgentIdentifier, Result<String, MetadataFailure>, client: ClientID, id: UInt64)
-}
-
-struct MetadataFailure: Error, Sendable {
-    var message: String
-}
-
-/// Frames in, inputs out; checks the peer's credentials first and drops everything from a refused peer.
-final class LRMDConnectionHandler: ChannelInboundHandler, Sendable {
+/// Frames in, calls on the loop's core out; checks the peer's credentials first and ignores everything from
+/// a refused peer. Lives on the core's event loop.
+final class LRMDConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = Result<LRMDMessage, LRMDProtocolError>
 
     let client: ClientID
     let policy: PeerPolicy
-    let inputs: AsyncStream<LRMDInput>.Continuation
+    let core: NIOLoopBound<LRMDLoop>
     let logger: Logger
-    let isAuthorized = Atomic<Bool>(false)
+    var isAuthorized = false
 
-    init(client: ClientID, policy: PeerPolicy, inputs: AsyncStream<LRMDInput>.Continuation, logger: Logger) {
+    init(client: ClientID, policy: PeerPolicy, core: NIOLoopBound<LRMDLoop>, logger: Logger) {
         self.client = client
         self.policy = policy
-        self.inputs = inputs
+        self.core = core
         self.logger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        PeerCredentials.of(channel).whenComplete { [self] result in
-            guard case .success(let peer) = result, policy.allows(peer) else {
-                logger.warning("lrmd refused client", metadata: ["client": "\(client)", "peer": "\(result)"])
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        PeerCredentials.of(channel).whenComplete { result in
+            let handler = loopBound.value
+            guard case .success(let peer) = result, handler.policy.allows(peer) else {
+                handler.logger.warning(
+                    "lrmd refused client", metadata: ["client": "\(handler.client)", "peer": "\(result)"])
                 channel.close(promise: nil)
                 return
             }
-            isAuthorized.store(true, ordering: .relaxed)
-            inputs.yield(.connected(client, channel))
+            handler.isAuthorized = true
+            handler.core.value.connected(handler.client, channel)
         }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if isAuthorized.load(ordering: .relaxed) { inputs.yield(.disconnected(client)) }
+        if isAuthorized { core.value.disconnected(client) }
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard isAuthorized.load(ordering: .relaxed) else { return }
+        guard isAuthorized else { return }
         switch unwrapInboundIn(data) {
-        case .success(.request(let id, let request)): inputs.yield(.request(client, id: id, request))
-        case .success: inputs.yield(.badMessage(client, .unknownType("non-request message from a client")))
-        case .failure(let error): inputs.yield(.badMessage(client, error))
+        case .success(.request(let id, let request)): core.value.handleRequest(request, from: client, id: id)
+        case .success: core.value.badMessage(from: client, .unknownType("non-request message from a client"))
+        case .failure(let error): core.value.badMessage(from: client, error)
         }
     }
 

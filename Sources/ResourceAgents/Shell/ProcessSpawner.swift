@@ -28,9 +28,10 @@ enum ProcessSpawner {
     /// The bound on stdin content: it is written in one go into the pipe before the child can block on it.
     static let maximumInputBytes = 60 * 1024
 
-    static func spawn(_ command: AgentCommand) -> SpawnOutcome {
+    static func spawn(_ command: AgentCommand, usesPidfd: Bool = true) -> SpawnOutcome {
         guard command.standardInput.utf8.count <= maximumInputBytes else {
-            return .failed(.spawnFailed(errno: E2BIG, message: "stdin for the agent is over \(maximumInputBytes) bytes"))
+            return .failed(
+                .spawnFailed(errno: E2BIG, message: "stdin for the agent is over \(maximumInputBytes) bytes"))
         }
         guard let output = makePipe(), let errors = makePipe() else {
             return .failed(.spawnFailed(errno: errno, message: "pipe: \(String(cString: strerror(errno)))"))
@@ -57,7 +58,7 @@ enum ProcessSpawner {
             return .failed(.spawnFailed(errno: status, message: String(cString: strerror(status))))
         }
         if let input { writeInput(command.standardInput, to: input.write) }
-        let pidfd = pidfdOpen?(pid, 0) ?? -1
+        let pidfd = usesPidfd ? pidfdOpen?(pid, 0) ?? -1 : -1
         _ = fcntl(pidfd, F_SETFD, FD_CLOEXEC)
         for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
         return .spawned(SpawnedProcess(pid: pid, pidfd: pidfd, standardOutput: output.read, standardError: errors.read))

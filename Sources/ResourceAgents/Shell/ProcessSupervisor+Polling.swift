@@ -4,8 +4,11 @@ import Glibc
 /// `@unchecked Sendable`: every access happens inside `ProcessSupervisor.state.withLock`.
 final class ChildProcess: @unchecked Sendable {
     var process: SpawnedProcess?
-    let deadline: ContinuousClock.Instant
-    let started: ContinuousClock.Instant
+    var deadline: ContinuousClock.Instant
+    var started: ContinuousClock.Instant
+    /// Reserved but not spawned yet; a kill meanwhile is remembered and carried out on spawning.
+    var isPending = false
+    var isKillRequested = false
     var output: BoundedCapture
     var errors: BoundedCapture
     var termination: ProcessTermination?
@@ -18,6 +21,15 @@ final class ChildProcess: @unchecked Sendable {
         self.started = started
         output = BoundedCapture(limit: limit)
         errors = BoundedCapture(limit: limit)
+    }
+
+    init(pendingWithLimit limit: Int) {
+        process = nil
+        deadline = .now
+        started = .now
+        output = BoundedCapture(limit: limit)
+        errors = BoundedCapture(limit: limit)
+        isPending = true
     }
 
     init(finished run: AgentRun) {
@@ -114,7 +126,12 @@ struct BoundedCapture {
 }
 
 extension ProcessSupervisor {
-    private enum Source { case wake, exit(UInt64), output(UInt64), errors(UInt64) }
+    private enum Source {
+        case wake
+        case exit(UInt64)
+        case output(UInt64)
+        case errors(UInt64)
+    }
 
     func pollLoop() {
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -127,14 +144,21 @@ extension ProcessSupervisor {
                     guard let process = child.process else { continue }
                     descriptors.append(pollfd(fd: process.pidfd, events: Int16(POLLIN), revents: 0))
                     sources.append(.exit(id))
-                    for (fd, source) in [(process.standardOutput, Source.output(id)), (process.standardError, .errors(id))]
+                    for (fd, source) in [
+                        (process.standardOutput, Source.output(id)), (process.standardError, .errors(id)),
+                    ]
                     where fd >= 0 {
                         descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
                         sources.append(source)
                     }
                     if child.termination == nil { nearest = min(nearest ?? child.deadline, child.deadline) }
+                    // Without a pidfd (pidfd_open refused), exits are found by polling waitpid every 10 ms.
+                    if process.pidfd < 0 {
+                        nearest = min(nearest ?? .now + .milliseconds(10), .now + .milliseconds(10))
+                    }
                 }
-                let done = state.isShuttingDown && state.children.values.allSatisfy { $0.process == nil }
+                let done =
+                    state.isShuttingDown && state.children.values.allSatisfy { $0.process == nil && !$0.isPending }
                 return (nearest.map { Self.milliseconds(until: $0) } ?? 1_000, done)
             }
             if isDone { break }
@@ -161,6 +185,9 @@ extension ProcessSupervisor {
             case .exit(let id):
                 state.children[id]?.reapIfExited(buffer: &buffer)
             }
+        }
+        for child in state.children.values where (child.process?.pidfd ?? 0) < 0 {
+            child.reapIfExited(buffer: &buffer)
         }
         let now = ContinuousClock.now
         var resumptions: [(@Sendable (AgentRun) -> Void, AgentRun)] = []

@@ -12,13 +12,19 @@ public final class ProcessSupervisor: Sendable {
 
     /// Bytes kept per stream; the rest is read and discarded so the agent never blocks on a full pipe.
     public let maximumOutputBytes: Int
+    /// Whether exits are watched with pidfds (false only in tests of the waitpid-polling fallback).
+    let usesPidfd: Bool
 
     let state: Mutex<SupervisorState>
     let wakeRead: Int32
     let wakeWrite: Int32
 
     /// Starts the polling thread. Ignores SIGPIPE process-wide so a closed stdin pipe cannot kill the daemon.
-    public init(maximumOutputBytes: Int = 256 * 1024) throws(ProcessError) {
+    public convenience init(maximumOutputBytes: Int = 256 * 1024) throws(ProcessError) {
+        try self.init(maximumOutputBytes: maximumOutputBytes, usesPidfd: true)
+    }
+
+    init(maximumOutputBytes: Int, usesPidfd: Bool) throws(ProcessError) {
         guard ProcessSpawner.pidfdOpen != nil else { throw .unsupported("pidfd_open is not available (Linux 5.3+)") }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw .system(call: "pipe", errno: errno) }
@@ -28,6 +34,7 @@ public final class ProcessSupervisor: Sendable {
         }
         signal(SIGPIPE, SIG_IGN)
         self.maximumOutputBytes = maximumOutputBytes
+        self.usesPidfd = usesPidfd
         wakeRead = fds[0]
         wakeWrite = fds[1]
         state = Mutex(SupervisorState())
@@ -56,26 +63,66 @@ public final class ProcessSupervisor: Sendable {
         wake()
     }
 
-    /// Spawns a command. Throws only when the system refuses to create pipes or processes; a missing
-    /// program or a failed exec is returned as a finished run (`notFound`, `spawnFailed`).
+    /// Spawns a command. A missing program or a failed exec is returned as a finished run (`notFound`,
+    /// `spawnFailed`), never thrown.
     public func spawn(_ command: AgentCommand, timeout: Duration) -> Handle {
-        let start = ContinuousClock.now
-        let outcome = ProcessSpawner.spawn(command)
-        let child: ChildProcess
-        switch outcome {
-        case .spawned(let process):
-            child = ChildProcess(process: process, deadline: start + timeout, started: start, limit: maximumOutputBytes)
-        case .failed(let termination):
-            child = ChildProcess(finished: AgentRun(termination: termination))
-        }
-        let handle = state.withLock { state in
+        let handle = reserve()
+        spawn(command, timeout: timeout, reserved: handle)
+        return handle
+    }
+
+    /// Reserves a handle for a process that `spawn(_:timeout:reserved:)` starts later, possibly on another
+    /// thread: `onExit` and `kill` work on it at once (a kill before the spawn is carried out on spawning).
+    /// lrmd reserves on its event loop and spawns on a thread pool, because `posix_spawn` blocks the caller
+    /// until the child has exec'd, which takes long on a loaded machine.
+    public func reserve() -> Handle {
+        let child = ChildProcess(pendingWithLimit: maximumOutputBytes)
+        return state.withLock { state in
             let handle = Handle(id: state.nextID)
             state.nextID += 1
             state.children[handle.id] = child
             return handle
         }
+    }
+
+    /// Starts the process of a reserved handle.
+    public func spawn(_ command: AgentCommand, timeout: Duration, reserved handle: Handle) {
+        guard !state.withLock({ $0.isShuttingDown }) else {
+            let run = AgentRun(termination: .spawnFailed(errno: ESHUTDOWN, message: "supervisor is shut down"))
+            return complete(handle, with: run)
+        }
+        let start = ContinuousClock.now
+        switch ProcessSpawner.spawn(command, usesPidfd: usesPidfd) {
+        case .spawned(let process):
+            state.withLock { state in
+                guard let child = state.children[handle.id] else {
+                    _ = Glibc.kill(-process.pid, SIGKILL)  // unknown handle: never leave a process unsupervised
+                    return
+                }
+                child.isPending = false
+                child.process = process
+                child.started = start
+                child.deadline = start + timeout
+                if child.isKillRequested || state.isShuttingDown { child.killGroup(reason: .killed) }
+            }
+            wake()
+        case .failed(let termination):
+            complete(handle, with: AgentRun(termination: termination))
+        }
+    }
+
+    /// Finishes a reserved handle without a process (missing agent, nothing to run).
+    public func complete(_ handle: Handle, with run: AgentRun) {
+        let completion: (@Sendable (AgentRun) -> Void)? = state.withLock { state in
+            guard let child = state.children[handle.id] else { return nil }
+            child.isPending = false
+            child.finishedRun = run
+            guard let completion = child.completion else { return nil }
+            state.children[handle.id] = nil
+            return completion
+        }
+        completion?(run)
         wake()
-        return handle
     }
 
     /// Waits for a spawned process to end and returns what it did. Call once per handle (or use `onExit`).
@@ -113,6 +160,7 @@ public final class ProcessSupervisor: Sendable {
             guard let child = state.children[handle.id], child.termination == nil, child.finishedRun == nil else {
                 return
             }
+            if child.isPending { child.isKillRequested = true }
             child.killGroup(reason: .killed)
         }
         wake()

@@ -7,7 +7,7 @@ enum BareSpawner {
     static func measure(_ command: AgentCommand, count: Int, workers: Int) throws -> Timing {
         let argv = command.arguments.map { strdup($0) } + [nil]
         let envp = command.environment.map { strdup("\($0)=\($1)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

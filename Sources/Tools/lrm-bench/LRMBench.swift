@@ -112,25 +112,37 @@ struct Report {
         let overhead = median(overheads)
         let agentCPU = median(samples.bare.map(\.childCPUPerOperation))
         let lrmdCPU = median(samples.lrmd.map(\.ownCPUPerOperation))
+        let bareCPU = median(samples.bare.map(\.ownCPUPerOperation))
         let rounds = samples.bare.count
         let count = samples.bare.first?.count ?? 0
         Swift.print("sequential, median of \(rounds) interleaved rounds of \(count) operations each:")
         Swift.print("  bare posix_spawn + waitpid      \(format(bare)) ms/op  (agent CPU \(format(agentCPU)) ms/op)")
         Swift.print("  process supervisor alone        \(format(supervisor)) ms/op")
         Swift.print("  through lrmd's socket           \(format(lrmd)) ms/op")
-        Swift.print("  lrmd wall overhead              \(format(overhead)) ms/op = \(format(overhead / bare * 100))% of bare")
-        Swift.print("  lrmd+client CPU                 \(format(lrmdCPU)) ms/op = \(format(lrmdCPU / agentCPU * 100))% of the agent's CPU")
+        Swift.print(
+            "  lrmd wall overhead              \(format(overhead)) ms/op = \(format(overhead / bare * 100))% of bare")
+        Swift.print("  parent CPU, bare spawn+wait     \(format(bareCPU)) ms/op")
+        Swift.print(
+            "  lrmd+client CPU                 \(format(lrmdCPU)) ms/op = \(format(lrmdCPU / agentCPU * 100))% of the agent's CPU"
+        )
         Swift.print("throughput (\(throughput.count) operations):")
-        Swift.print("  bare fork/exec, \(cores) workers        \(format(Double(bareParallel.count) / bareParallel.wall)) ops/s")
+        Swift.print(
+            "  bare fork/exec, \(cores) workers        \(format(Double(bareParallel.count) / bareParallel.wall)) ops/s")
         Swift.print("  lrmd, many resources queued     \(format(Double(throughput.count) / throughput.wall)) ops/s")
         Swift.print("  lrmd+client CPU under load      \(format(throughput.ownCPUPerOperation)) ms/op")
+        var result = "RESULT lrm_bare_ms=\(format(bare)) lrm_lrmd_ms=\(format(lrmd))"
+        result += " lrm_overhead_percent=\(format(overhead / bare * 100))"
+        result += " lrm_cpu_percent_of_agent=\(format(lrmdCPU / agentCPU * 100))"
+        result += " lrm_ops_per_second=\(format(Double(throughput.count) / throughput.wall))"
+        Swift.print(result)
     }
 }
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func format(_ value: Double) -> String { String((value * 100).rounded() / 100) }

@@ -41,7 +41,8 @@ struct LRMDMeasurement: Sendable {
     func throughput(_ client: LRMDClient, resources: Int, perResource: Int) async throws -> Timing {
         for index in 0..<resources {
             let id = "bench\(index)"
-            try await client.register(ResourceDefinition(id: id, agent: agent, parameters: ["state": "\(directory)/\(id)"]))
+            try await client.register(
+                ResourceDefinition(id: id, agent: agent, parameters: ["state": "\(directory)/\(id)"]))
         }
         let total = resources * perResource
         var callIDs: Set<CallID> = []
@@ -64,7 +65,8 @@ struct LRMDMeasurement: Sendable {
 
     func check(_ result: OperationResult) throws {
         guard result.status == .done, result.exitCode == .notRunning || result.exitCode == .success else {
-            throw BenchError.operationFailed("\(result.key): rc \(result.exitCode) \(result.status) \(result.exitReason)")
+            throw BenchError.operationFailed(
+                "\(result.key): rc \(result.exitCode) \(result.status) \(result.exitReason)")
         }
     }
 }

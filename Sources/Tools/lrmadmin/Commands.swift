@@ -55,7 +55,8 @@ struct Add: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Argument(help: "Resource id.") var resource: String
     @Argument(help: "CLASS:PROVIDER:TYPE, lsb:NAME or stonith:NAME.") var agent: String
-    @Option(name: .customLong("param"), help: "Instance parameter NAME=VALUE (repeatable).") var parameters: [String] = []
+    @Option(name: .customLong("param"), help: "Instance parameter NAME=VALUE (repeatable).") var parameters: [String] =
+        []
 
     func run() async throws {
         let definition = ResourceDefinition(
@@ -85,7 +86,9 @@ struct List: AsyncParsableCommand {
         case .xml:
             print("<lrmadmin>")
             for definition in definitions {
-                print("  <resource id=\"\(xmlEscaped(definition.id))\" agent=\"\(xmlEscaped(definition.agent.description))\"/>")
+                print(
+                    "  <resource id=\"\(xmlEscaped(definition.id))\" agent=\"\(xmlEscaped(definition.agent.description))\"/>"
+                )
             }
             print("</lrmadmin>")
         }

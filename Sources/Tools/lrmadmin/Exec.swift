@@ -11,7 +11,8 @@ struct Exec: AsyncParsableCommand {
     @Option(help: "Repeat interval in milliseconds (0: once).") var interval: Int64 = 0
     @Option(help: "Timeout in milliseconds.") var timeout: Int64 = 20_000
     @Option(name: .customLong("start-delay"), help: "Start delay in milliseconds.") var startDelay: Int64 = 0
-    @Option(name: .customLong("param"), help: "Operation parameter NAME=VALUE (repeatable).") var parameters: [String] = []
+    @Option(name: .customLong("param"), help: "Operation parameter NAME=VALUE (repeatable).") var parameters: [String] =
+        []
 
     func validate() throws {
         guard interval >= 0, timeout > 0, startDelay >= 0 else {

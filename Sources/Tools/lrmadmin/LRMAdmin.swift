@@ -34,10 +34,17 @@ struct CommonOptions: ParsableArguments {
             printError("could not connect to lrmd at \(path): \(error)")
             throw ExitCode(102)
         }
-        defer { Task { await client.close() } }
-        do { return try await body(client) } catch let error as LRMDClientError {
+        do {
+            let value = try await body(client)
+            await client.close()
+            return value
+        } catch let error as LRMDClientError {
+            await client.close()
             printError(error.description)
             throw ExitCode(1)
+        } catch {
+            await client.close()
+            throw error
         }
     }
 }

@@ -72,7 +72,7 @@ public enum CRMResource {
                 "crm_resource: --\(command) needs the live cluster, which is not available yet (CIB_file/CIB_shadow cannot run it)")
         }
         if let command = agentCommands.first(where: arguments.has) {
-            throw Failure(.unimplementedFeature, "crm_resource: --\(command) runs resource agents, which this crm_resource does not do yet")
+            return try runAgentCommand(command, arguments, environment: environment, output: &output)
         }
         let session: CIBSession
         do {

@@ -215,7 +215,8 @@ extension OperationRequest {
 
     init(record: WireRecord) throws(LRMDProtocolError) {
         self.init(
-            key: try OperationKey(record: record), timeout: try record.milliseconds("timeout-ms", default: .seconds(20)),
+            key: try OperationKey(record: record),
+            timeout: try record.milliseconds("timeout-ms", default: .seconds(20)),
             startDelay: try record.milliseconds("start-delay-ms"), parameters: record.dictionary(prefix: "param"),
             notifiesChangesOnly: record["notify-changes-only"] == "1",
             notifiesOriginOnly: record["notify-origin-only"] == "1")
