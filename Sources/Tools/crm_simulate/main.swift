@@ -46,7 +46,7 @@ struct CRMSimulate: ParsableCommand {
         let result: TransitionResult
         do {
             let document = try XMLDocument.parse(Array(data), source: xmlFile)
-            result = try PolicyEngine.schedule(cib: document.root, now: now)
+            result = try PolicyEngine.schedule(cib: document.root, now: now, recordScores: showScores)
         } catch let error as XMLError {
             FileHandle.standardError.write(Data("crm_simulate: \(error)\n".utf8))
             throw ExitCode(65)

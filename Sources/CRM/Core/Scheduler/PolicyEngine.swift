@@ -19,8 +19,10 @@ public struct TransitionResult: Sendable {
 /// Pacemaker-compatible policy engine: a pure function from a CIB and "now" to a transition graph.
 public enum PolicyEngine {
     /// Schedules a parsed CIB. `now` is epoch seconds; nil uses the CIB's `execution-date` (or 0).
-    public static func schedule(_ model: ClusterModel, now: Int?) -> TransitionResult {
+    /// `recordScores` keeps the allocation scores for `crm_simulate -s` (costly on large clusters).
+    public static func schedule(_ model: ClusterModel, now: Int?, recordScores: Bool = false) -> TransitionResult {
         var scheduler = Scheduler(model: model, now: now ?? model.executionDate ?? 0)
+        scheduler.recordsScores = recordScores
         scheduler.run()
         return TransitionResult(
             graph: scheduler.graph(), scores: scheduler.scoreLines.sorted(), summary: scheduler.summaryLines(),
@@ -29,8 +31,10 @@ public enum PolicyEngine {
     }
 
     /// Parses and schedules a CIB document.
-    public static func schedule(cib: XMLElement, now: Int?) throws(SchedulerError) -> TransitionResult {
-        schedule(try ClusterModel(cib: cib), now: now)
+    public static func schedule(cib: XMLElement, now: Int?, recordScores: Bool = false) throws(SchedulerError)
+        -> TransitionResult
+    {
+        schedule(try ClusterModel(cib: cib), now: now, recordScores: recordScores)
     }
 }
 

@@ -51,7 +51,7 @@ extension Scheduler {
                 factor: Double(constraint.score) / Double(Score.infinity), visited: &visited)
         }
         resources[index].allowed = scores
-        recordScores(index)
+        if recordsScores { recordScores(index) }
         choose(index)
         resources[index].isAssigning = false
         resources[index].isAssigned = true

@@ -110,8 +110,10 @@ extension Scheduler {
         }
         var ready = included.filter { (pending[$0] ?? 0) == 0 }
         var lines: [String] = []
-        while !ready.isEmpty {
-            let current = ready.removeFirst()
+        var head = 0
+        while head < ready.count {
+            let current = ready[head]
+            head += 1
             lines.append(executionLine(actions[current]))
             for next in after[current] ?? [] {
                 pending[next, default: 0] -= 1

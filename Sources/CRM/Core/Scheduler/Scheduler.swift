@@ -27,6 +27,7 @@ struct Scheduler {
     var lastSetSequential = true
     var resourceActions: [Int: [Int]] = [:]
     var stopDeclarations: [StopOrderingDeclaration] = []
+    var recordsScores = false
     var shutdownActions: [Int] = []
 
     init(model: ClusterModel, now: Int) {
