@@ -45,8 +45,12 @@ struct CRMSimulate: ParsableCommand {
         }
         let result: TransitionResult
         do {
-            let document = try XMLDocument.parse(Array(data), source: xmlFile)
-            result = try PolicyEngine.schedule(cib: document.root, now: now, recordScores: showScores)
+            // The typed model is all the engine needs: the XML tree is freed before scheduling.
+            let model = try { () throws -> ClusterModel in
+                let document = try XMLDocument.parse(data, source: xmlFile)
+                return try ClusterModel(cib: document.root)
+            }()
+            result = PolicyEngine.schedule(model, now: now, recordScores: showScores)
         } catch let error as XMLError {
             FileHandle.standardError.write(Data("crm_simulate: \(error)\n".utf8))
             throw ExitCode(65)
@@ -80,6 +84,8 @@ struct CRMSimulate: ParsableCommand {
             print("Revised Cluster Status:")
             print(result.revisedStatus.joined(separator: "\n"))
         }
+        // Everything is written: leave without tearing down large structures one by one.
+        Foundation.exit(0)
     }
 }
 

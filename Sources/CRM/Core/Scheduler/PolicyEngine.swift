@@ -65,7 +65,7 @@ extension Scheduler {
     func isInGraph(_ action: SchedulerAction) -> Bool {
         guard !action.isOptional, action.isRunnable else { return false }
         if let resource = action.resource, !resources[resource].isManaged, resources[resource].kind == .primitive {
-            return action.isMaintenanceCancel
+            return action.isMaintenanceCancel || action.isProbe
         }
         return true
     }

@@ -101,7 +101,8 @@ extension Scheduler {
             for other in nodes.indices where theirs[other] != Self.absent && nodes[other].isAvailable {
                 if theirs[other] > best && nodes[other].attributes[attribute] == value { best = theirs[other] }
             }
-            if factor < 0 && best < 0 { continue }
+            // A double negative becomes a preference only when the dependent cannot run there at all.
+            if factor < 0 && best < 0 && best > -Score.infinity { continue }
             let scaled = factor * Double(best)
             var weight = Int(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
             if Swift.abs(scaled) >= Double(Score.infinity) { weight = scaled < 0 ? -Score.infinity : Score.infinity }

@@ -10,6 +10,8 @@ extension Scheduler {
         let multiple = resource.runningOn.count > 1
         var restartOn: Int?
         for node in resource.runningOn {
+            // A start still in flight where the resource belongs is simply repeated.
+            if node == next && resource.startPendingOn.contains(node) && resource.runningOn.count == 1 { continue }
             let agentChanged = resource.agentChangedOn.contains(node)
             let mustStop = next != node || multiple || resource.needsRestartOn[node] != nil || agentChanged
             let stop = stopAction(index, node: node, optional: !mustStop)

@@ -28,6 +28,8 @@ struct Scheduler {
     var resourceActions: [Int: [Int]] = [:]
     var stopDeclarations: [StopOrderingDeclaration] = []
     var recordsScores = false
+    /// Evaluated operation options; a reference so read-only helpers can fill it (one per run).
+    let operationMetaCache = OperationMetaCache()
     var shutdownActions: [Int] = []
 
     init(model: ClusterModel, now: Int) {
