@@ -27,6 +27,14 @@ extension Scheduler {
                 cancelOrphanMonitors(index, node: node, stop: stop)
             }
         }
+        if resource.isOrphan && options.stopRemovedResources {
+            for node in resource.knownOn.sorted() where !resource.runningOn.contains(node) && nodes[node].isOnline {
+                let id = action(
+                    owner: resource.id, resource: index, task: "delete", node: node, element: .resourceOperation,
+                    optional: false)
+                setMeta(id, resource: index, task: "delete", intervalMs: 0)
+            }
+        }
         guard let next else { return }
         let isRunningThere = resource.runningOn.contains(next) && restartOn == nil && !multiple
             && !resource.startPendingOn.contains(next)
@@ -80,7 +88,8 @@ extension Scheduler {
         let resource = resources[index]
         for monitor in recurringMonitors(index, role: .started) {
             var optional = false
-            if isRunningThere, let record = resource.activeRecurring[node]?[monitor.intervalMs] {
+            let reloaded = resources[index].reloadedOn.contains(node)
+            if isRunningThere && !reloaded, let record = resource.activeRecurring[node]?[monitor.intervalMs] {
                 optional = !recurringDigestChanged(index, node: node, record: record)
             }
             let id = action(
@@ -88,6 +97,9 @@ extension Scheduler {
                 element: .resourceOperation, optional: optional, runnable: actions[start].isRunnable)
             setMeta(id, resource: index, task: "monitor", intervalMs: monitor.intervalMs)
             order(start, id, [.impliesThen, .runnableLeft])
+            if reloaded {
+                for reload in actions(of: index, task: "reload-agent") { order(reload, id, [.impliesThen, .runnableLeft]) }
+            }
         }
     }
 
@@ -148,7 +160,9 @@ extension Scheduler {
             owner: resource.id, resource: index, task: "monitor", node: node, element: .resourceOperation, optional: false)
         actions[id].isProbe = true
         setMeta(id, resource: index, task: "monitor", intervalMs: 0)
-        for start in actions(of: index, task: "start") { order(id, start, [.optional, .probe]) }
+        for start in actions(of: index, task: "start") + actions(of: index, task: "reload-agent") {
+            order(id, start, [.optional, .probe])
+        }
     }
 
     /// Schedules probes wherever a resource's state is unknown.
