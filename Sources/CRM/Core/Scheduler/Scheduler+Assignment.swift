@@ -11,23 +11,21 @@ extension Scheduler {
         }
     }
 
-    /// Pacemaker's order: priority, then score on the current node, then best score anywhere.
+    /// Pacemaker's order: priority, then the score on the current node; otherwise configuration order.
     private func assignmentOrder() -> [Int] {
-        let sortedNodes = nodes.indices.sorted { nodes[$0].uname < nodes[$1].uname }
-        func key(_ index: Int) -> (priority: Int, current: Int, scores: [Int]) {
+        func key(_ index: Int) -> (priority: Int, current: Int) {
             let primitive = resources[index].kind == .group ? (resources[index].children.first ?? index) : index
-            let scores = resources[primitive].allowed.map { $0 == Self.absent ? -Score.infinity : $0 }
             var current = -Score.infinity
-            if let node = resources[primitive].runningOn.first, nodes[node].isAvailable { current = scores[node] }
-            return (resources[index].priority, current, sortedNodes.map { nodes[$0].isAvailable ? scores[$0] : -Score.infinity })
+            if let node = resources[primitive].runningOn.first, nodes[node].isAvailable {
+                let score = resources[primitive].allowed[node]
+                current = score == Self.absent ? -Score.infinity : score
+            }
+            return (resources[index].priority, current)
         }
         let keys = topLevel.map(key)
         return topLevel.indices.sorted { a, b in
-            let ka = keys[a]
-            let kb = keys[b]
-            if ka.priority != kb.priority { return ka.priority > kb.priority }
-            if ka.current != kb.current { return ka.current > kb.current }
-            for (x, y) in zip(ka.scores, kb.scores) where x != y { return x > y }
+            if keys[a].priority != keys[b].priority { return keys[a].priority > keys[b].priority }
+            if keys[a].current != keys[b].current { return keys[a].current > keys[b].current }
             return a < b
         }.map { topLevel[$0] }
     }
