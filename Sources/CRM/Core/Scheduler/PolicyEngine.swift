@@ -44,6 +44,7 @@ extension Scheduler {
         unpackNodes()
         unpackResources()
         unpackHistory()
+        applyMultipleActive()
         applyLocations()
         applyTickets()
         resolveColocations()
