@@ -67,8 +67,13 @@ import XML
         let fileManager = FileManager.default
         let scorer = "/work/shared/tools/scheduler-conformance"
         let binaries = [".build/release/crm_simulate", ".build/debug/crm_simulate"].map { root.appendingPathComponent($0).path }
+        // The most recently built binary: a stale release build must not hide (or fake) a change.
+        func modified(_ path: String) -> Date {
+            ((try? fileManager.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
+        }
+        let built = binaries.filter { fileManager.isExecutableFile(atPath: $0) }.sorted { modified($0) > modified($1) }
         guard fileManager.isExecutableFile(atPath: scorer), fileManager.isExecutableFile(atPath: "/usr/bin/python3"),
-            let binary = binaries.first(where: { fileManager.isExecutableFile(atPath: $0) })
+            let binary = built.first
         else { return }
         let ratchetText = try String(contentsOf: root.appendingPathComponent("Tests/Golden/conformance-pass-count.txt"), encoding: .utf8)
         let ratchet = try #require(Int(ratchetText.trimmingCharacters(in: .whitespacesAndNewlines)))

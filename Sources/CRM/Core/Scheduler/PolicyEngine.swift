@@ -20,9 +20,14 @@ public struct TransitionResult: Sendable {
 public enum PolicyEngine {
     /// Schedules a parsed CIB. `now` is epoch seconds; nil uses the CIB's `execution-date` (or 0).
     /// `recordScores` keeps the allocation scores for `crm_simulate -s` (costly on large clusters).
-    public static func schedule(_ model: ClusterModel, now: Int?, recordScores: Bool = false) -> TransitionResult {
+    /// `failing` lists operations that fail in the simulated execution (`crm_simulate --op-fail`); they only
+    /// change the execution and revised-status text, never the graph.
+    public static func schedule(
+        _ model: ClusterModel, now: Int?, recordScores: Bool = false, failing: [ClusterModel.OperationSpec] = []
+    ) -> TransitionResult {
         var scheduler = Scheduler(model: model, now: now ?? model.executionDate ?? 0)
         scheduler.recordsScores = recordScores
+        scheduler.failingOperations = failing
         scheduler.run()
         return TransitionResult(
             graph: scheduler.graph(), scores: scheduler.scoreLines.sorted(), summary: scheduler.summaryLines(),
