@@ -91,3 +91,20 @@ import XML
         #expect(passed >= ratchet, "conformance dropped: \(passed) passed, ratchet is \(ratchet)")
     }
 }
+
+/// The streaming reader must see the same CIB as the whole-tree parser.
+@Suite struct StreamingParseTests {
+    @Test(arguments: PolicyGoldenTests.scenarios)
+    func streamingAndTreeParsesScheduleTheSame(scenario: String) throws {
+        let bytes = Array(try Data(contentsOf: PolicyGoldenTests.golden.appendingPathComponent("xml/\(scenario).xml")))
+        let tree = try ClusterModel(cib: XMLDocument.parse(bytes, source: scenario).root)
+        let streamed = try ClusterModel.parsing(cibText: bytes, source: scenario)
+        #expect(PolicyEngine.schedule(tree, now: nil).graph.xml() == PolicyEngine.schedule(streamed, now: nil).graph.xml())
+    }
+
+    @Test func truncatedDocumentIsRefusedWithItsPosition() {
+        #expect(throws: XMLError.self) {
+            _ = try ClusterModel.parsing(cibText: Array("<cib><configuration><nodes>".utf8), source: "cut.xml")
+        }
+    }
+}

@@ -55,11 +55,8 @@ struct CRMSimulate: ParsableCommand {
         }
         let result: TransitionResult
         do {
-            // The typed model is all the engine needs: the XML tree is freed before scheduling.
-            var model = try { () throws -> ClusterModel in
-                let document = try XMLDocument.parse(data, source: xmlFile)
-                return try ClusterModel(cib: document.root)
-            }()
+            // The typed model is all the engine needs: the CIB is streamed, never held as a whole tree.
+            var model = try ClusterModel.parsing(cibText: data, source: xmlFile)
             try applyWhatIf(&model)
             result = PolicyEngine.schedule(model, now: now, recordScores: showScores, failing: try failingOperations())
         } catch let error as XMLError {

@@ -2,17 +2,20 @@ import XML
 
 extension ClusterModel {
     mutating func parseStatus(_ status: XMLElement) throws(SchedulerError) {
-        for element in status.children {
-            switch element.name {
-            case "node_state": nodeStates.append(try Self.nodeState(element))
-            case "tickets":
-                for ticket in element.children(named: "ticket_state") {
-                    guard let id = ticket[attribute: "id"] else { continue }
-                    ticketStates[id] = TicketState(
-                        granted: Self.isTrue(ticket[attribute: "granted"]), standby: Self.isTrue(ticket[attribute: "standby"]))
-                }
-            default: break
+        for element in status.children { try parseStatusChild(element) }
+    }
+
+    /// One child of `status`: a `node_state` or the `tickets` list.
+    mutating func parseStatusChild(_ element: XMLElement) throws(SchedulerError) {
+        switch element.name {
+        case "node_state": nodeStates.append(try Self.nodeState(element))
+        case "tickets":
+            for ticket in element.children(named: "ticket_state") {
+                guard let id = ticket[attribute: "id"] else { continue }
+                ticketStates[id] = TicketState(
+                    granted: Self.isTrue(ticket[attribute: "granted"]), standby: Self.isTrue(ticket[attribute: "standby"]))
             }
+        default: break
         }
     }
 
