@@ -112,8 +112,15 @@ extension Scheduler {
             attributes = action.meta
         case .clusterEvent:
             element = "crm_event"
-            if let node, let uuid { attributes = [("CRM_meta_on_node", node), ("CRM_meta_on_node_uuid", uuid)] }
-            attributes += action.meta
+            if let index = action.resource {
+                let resource = resources[index]
+                primitive = [("id", resource.id), ("class", resource.resourceClass)]
+                if let provider = resource.provider { primitive?.append(("provider", provider)) }
+                primitive?.append(("type", resource.type))
+            }
+            var meta = action.meta
+            if let node, let uuid { meta += [("CRM_meta_on_node", node), ("CRM_meta_on_node_uuid", uuid)] }
+            attributes = meta.sorted { $0.0 < $1.0 }
         case .resourceOperation:
             if let index = action.resource {
                 let resource = resources[index]

@@ -8,6 +8,7 @@ extension Scheduler {
         }
         let next = resource.assignedNode
         let multiple = resource.runningOn.count > 1
+        createFailcountClears(index)
         var restartOn: Int?
         for node in resource.runningOn {
             // A start still in flight where the resource belongs is simply repeated.
@@ -21,6 +22,7 @@ extension Scheduler {
                 resources[index].needsRestartOn[node] = reason
                 restartOn = node
             }
+            for clear in pendingClears { order(clear, stop, [.optional]) }
             if resource.isOrphan || agentChanged {
                 deleteHistory(index, node: node, after: stop)
             } else {
@@ -35,6 +37,7 @@ extension Scheduler {
                 setMeta(id, resource: index, task: "delete", intervalMs: 0)
             }
         }
+        pendingClears = []
         guard let next else { return }
         let isRunningThere = resource.runningOn.contains(next) && restartOn == nil && !multiple
             && !resource.startPendingOn.contains(next)
@@ -45,6 +48,28 @@ extension Scheduler {
         for stop in actions(of: index, task: "stop") { order(stop, start, [.optional, .impliesThen, .restart]) }
         for delete in actions(of: index, task: "delete") { order(delete, start, [.optional]) }
         createRecurring(index, node: next, start: start, isRunningThere: isRunningThere)
+    }
+
+    /// Fail counts of removed resources, and expired ones, are cleared (before the resource is stopped).
+    private mutating func createFailcountClears(_ index: Int) {
+        var targets = resources[index].clearFailcountOn
+        if resources[index].isOrphan {
+            for node in nodes.indices where hasFailCount(index, node: node) { targets.insert(node) }
+        }
+        for node in targets.sorted() where nodes[node].isOnline {
+            let id = action(
+                owner: "\(resources[index].id)_clear_failcount_0", resource: index, task: "clear_failcount", node: node,
+                element: .clusterEvent, optional: false)
+            actions[id].meta = [("CRM_meta_op_no_wait", "true"), ("CRM_meta_timeout", "20000")]
+            if resources[index].isOrphan { pendingClears.append(id) }
+        }
+    }
+
+    private func hasFailCount(_ index: Int, node: Int) -> Bool {
+        let id = resources[index].id
+        return nodes[node].attributes.contains { name, value in
+            (name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#")) && (Score.parse(value) ?? 0) != 0
+        }
     }
 
     /// An unmanaged resource gets actions that can never run, so orderings through it still block.

@@ -28,6 +28,8 @@ struct Scheduler {
     var resourceActions: [Int: [Int]] = [:]
     var stopDeclarations: [StopOrderingDeclaration] = []
     var recordsScores = false
+    /// Fail-count clears of the resource being processed, to order before its stops.
+    var pendingClears: [Int] = []
     /// Operations that fail in the simulated execution (text output only).
     var failingOperations: [ClusterModel.OperationSpec] = []
     /// Evaluated operation options; a reference so read-only helpers can fill it (one per run).
