@@ -58,6 +58,8 @@ struct CRMSimulate: ParsableCommand {
             // The typed model is all the engine needs: the CIB is streamed, never held as a whole tree.
             var model = try ClusterModel.parsing(cibText: data, source: xmlFile)
             try applyWhatIf(&model)
+            // Like Pacemaker: without -t or an execution-date in the CIB, "now" is the wall clock.
+            if now == nil && model.executionDate == nil { now = Int(Date().timeIntervalSince1970) }
             result = PolicyEngine.schedule(model, now: now, recordScores: showScores, failing: try failingOperations())
         } catch let error as XMLError {
             FileHandle.standardError.write(Data("crm_simulate: \(error)\n".utf8))

@@ -15,10 +15,11 @@ extension Scheduler {
     private func assignmentOrder() -> [Int] {
         func key(_ index: Int) -> (priority: Int, current: Int) {
             let primitive = resources[index].kind == .group ? (resources[index].children.first ?? index) : index
-            var current = -Score.infinity
-            if let node = resources[primitive].runningOn.first, nodes[node].isAvailable {
+            // Like Pacemaker, an inactive resource compares with its priority in place of a current score.
+            var current = resources[index].priority
+            if let node = resources[primitive].runningOn.first {
                 let score = resources[primitive].allowed[node]
-                current = score == Self.absent ? -Score.infinity : score
+                current = score == Self.absent || !nodes[node].isAvailable ? -Score.infinity : score
             }
             return (resources[index].priority, current)
         }

@@ -204,7 +204,10 @@ extension Scheduler {
         guard timeout > 0, record.rcCode != (record.expectedRC ?? 0) || record.opStatus != 0 else { return false }
         guard let changed = record.lastRCChange ?? record.lastRun else { return false }
         if changed + timeout <= now {
-            resources[resource].clearFailcountOn.insert(node)
+            let id = resources[resource].id
+            if nodes[node].attributes.keys.contains(where: { $0 == "fail-count-\(id)" || $0.hasPrefix("fail-count-\(id)#") }) {
+                resources[resource].clearFailcountOn.insert(node)
+            }
             return record.operation != "stop"
         }
         return false
