@@ -97,7 +97,7 @@ final class DataPlane: @unchecked Sendable {
         if !writableWaiters.isEmpty && core.canSubmit(size: 1) {
             let waiters = writableWaiters
             writableWaiters.removeAll()
-            for waiter in waiters { waiter() }
+            for waiter in waiters { loop.execute(waiter) }
         }
     }
 
