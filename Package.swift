@@ -72,6 +72,7 @@ let package = Package(
         tool("crm_shadow", ["CRM", "XML", argumentParser]),
         tool("crm_error", ["CRM", argumentParser]),
         tool("crm_simulate", ["CRM", "XML", argumentParser]),
+        tool("ha-keygen", ["Messaging", argumentParser]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
 
         // Tests.

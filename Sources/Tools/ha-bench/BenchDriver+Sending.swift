@@ -64,7 +64,7 @@ extension BenchDriver {
         let window = zip(firstData, lastEnd).map { Double(($1 - $0).nanoseconds) / 1e9 } ?? 0
         var lines = "NODE id=\(local) messages=\(messages) secs=\(String(format: "%.3f", window)) "
             + "hash=\(String(hash, radix: 16)) rss_kb=\(rssKB) hwm_kb=\(hwmKB)\n"
-        if local == NodeID(1) {
+        if local == prober {
             lines += Self.latencyLine("idle", idleLatencies, extra: "") + "\n"
             let floodSeconds = floodStarted.map { Double((NIODeadline.now() - $0).nanoseconds) / 1e9 } ?? 0
             let load = floodSeconds > 0 ? Double(floodDelivered) / floodSeconds : 0

@@ -44,6 +44,11 @@ final class BenchDriver: @unchecked Sendable {
         self.latencySeconds = latencySeconds
     }
 
+    /// Times its own deliveries: node 2, not the sequencer (node 1), whose own messages order at once.
+    let prober = NodeID(2)
+    /// Floods during the second latency phase: node 3 (node 1 with two nodes).
+    var flooder: NodeID { nodes >= 3 ? NodeID(3) : NodeID(1) }
+
     var handlers: MessagingNode.Handlers {
         MessagingNode.Handlers(
             onDelivery: { [self] delivery in self.delivered(delivery) },
@@ -132,13 +137,13 @@ final class BenchDriver: @unchecked Sendable {
                 if local == NodeID(1) { submit(.startLatency) }
             }
         case .startLatency:
-            if local == NodeID(1) { probe(into: \.idleLatencies, then: .endLatency) }
+            if local == prober { probe(into: \.idleLatencies, then: .endLatency) }
         case .endLatency:
             if local == NodeID(1) { submit(.startFlood) }
         case .startFlood:
             floodStarted = now
-            if local == NodeID(2) { pump(.flood, until: nil) }
-            if local == NodeID(1) { probe(into: \.floodLatencies, then: .stop) }
+            if local == flooder { pump(.flood, until: nil) }
+            if local == prober { probe(into: \.floodLatencies, then: .stop) }
         case .stop:
             phase = .stop
             finish()

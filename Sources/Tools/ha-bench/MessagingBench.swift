@@ -11,8 +11,8 @@ struct MessagingBench: AsyncParsableCommand {
         discussion: """
             Starts N node processes, each bound to 127.0.0.<id>. Senders 1…K multicast --size byte messages in \
             agreed order for --seconds as fast as flow control allows; every node counts and hashes what it \
-            delivers. Then node 1 sends 100 probes/s and times its own delivery of each, first idle and then while \
-            node 2 floods. Ends with: RESULT msgs_per_s=… mb_per_s=… p50_us=… p99_us=… max_us=… rss_kb=…
+            delivers. Then node 2 (not the sequencer) sends 100 probes/s and times its own agreed delivery of each, \
+            first idle and then while node 3 floods. Ends with: RESULT msgs_per_s=… mb_per_s=… p50_us=… p99_us=… max_us=… rss_kb=…
             """)
 
     @Option(help: "Number of nodes (2…9).") var nodes = 3
