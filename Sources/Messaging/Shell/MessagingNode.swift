@@ -152,6 +152,12 @@ public final class MessagingNode: Sendable {
         }.get()
     }
 
+    /// The core's one-line state summary (no payloads, no keys), for debugging and status tools.
+    public func stateSummary() -> EventLoopFuture<String> {
+        let plane = data
+        return data.loop.submit { plane.core.stateSummary + " outbox=\(plane.outbox.count) waiters=\(plane.writableWaiters.count)" }
+    }
+
     /// Closes every socket and stops both threads.
     public func shutdown() async throws {
         heartbeat.stop()

@@ -118,7 +118,7 @@ extension MessagingBench {
         let rss = fields.compactMap { $0["rss_kb"].flatMap(Int.init) }.max() ?? 0
         let hwm = fields.compactMap { $0["hwm_kb"].flatMap(Int.init) }.max() ?? 0
         let rate = window > 0 ? Double(messages) / window : 0
-        let complete = fields.count == nodes && hashes.count == 1 && Set(delivered).count == 1
+        let complete = messages > 0 && fields.count == nodes && hashes.count == 1 && Set(delivered).count == 1
         func format(_ value: Double) -> String { String(format: "%.1f", value) }
         return "RESULT mode=messaging size=\(size) senders=\(senders) nodes=\(nodes) crypto=\(crypto ? "on" : "off") "
             + "msgs=\(messages) secs=\(String(format: "%.3f", window)) msgs_per_s=\(format(rate)) "

@@ -41,6 +41,11 @@ struct MessagingBenchNode: AsyncParsableCommand {
         let node = try await MessagingNode.start(
             configuration: configuration, handlers: driver.handlers, logger: Logger(label: "ha.bench.messaging"))
         driver.attach(node)
+        if ProcessInfo.processInfo.environment["HA_BENCH_DEBUG"] != nil {
+            _ = node.dataLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .milliseconds(500)) { _ in
+                node.stateSummary().whenSuccess { FileHandle.standardError.write(Data("node \(self.id): \($0)\n".utf8)) }
+            }
+        }
         let limit = Duration.seconds(seconds + 2 * latencySeconds + 45)
         let finished = await driver.waitUntilFinished(limit: limit)
         let memory = Self.memory()
