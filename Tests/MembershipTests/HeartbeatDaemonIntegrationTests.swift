@@ -14,7 +14,7 @@ struct HeartbeatDaemonIntegrationTests {
     @Test func killedNodeIsExcludedWithinDeadtimeAndOneRoundThenRejoins() async throws {
         let cluster = try TestCluster(addresses: ["127.0.0.1", "127.0.0.2", "127.0.0.3"])
         try cluster.startAll()
-        let formed = await cluster.waitForViews(at: [0, 1, 2], members: [0, 1, 2], timeout: .seconds(15))
+        let formed = await cluster.waitForViews(at: [0, 1, 2], members: [0, 1, 2], timeout: .seconds(30))
         try #require(formed != nil, "no first view\n\(cluster.logs)")
         #expect(Set(formed!).count == 1, "all members hold the same view")
         #expect(formed![0].quorum.isQuorate)
@@ -41,7 +41,7 @@ struct HeartbeatDaemonIntegrationTests {
     @Test func toolsReportMembershipAndQuorum() async throws {
         let cluster = try TestCluster(addresses: ["127.0.0.1", "127.0.0.2", "127.0.0.3"])
         try cluster.startAll()
-        try #require(await cluster.waitForViews(at: [0, 1, 2], members: [0, 1, 2], timeout: .seconds(15)) != nil)
+        try #require(await cluster.waitForViews(at: [0, 1, 2], members: [0, 1, 2], timeout: .seconds(30)) != nil)
         let runDir = ["--run-dir", cluster.directories(1).run]
         #expect(try cluster.run("crm_node", ["-n"] + runDir) == (0, "node2\n"))
         #expect(try cluster.run("crm_node", ["-i"] + runDir) == (0, "2\n"))
@@ -67,7 +67,7 @@ struct HeartbeatDaemonIntegrationTests {
     @Test func groupMessagesArriveInOneOrderEverywhere() async throws {
         let cluster = try TestCluster(addresses: ["127.0.0.1", "127.0.0.2", "127.0.0.3"])
         try cluster.startAll()
-        try #require(await cluster.waitForViews(at: [0, 1, 2], members: [0, 1, 2], timeout: .seconds(15)) != nil)
+        try #require(await cluster.waitForViews(at: [0, 1, 2], members: [0, 1, 2], timeout: .seconds(30)) != nil)
         let received = try await withThrowingTaskGroup(of: [String].self) { group in
             for index in 0..<3 {
                 let socket = cluster.directories(index).heartbeatSocket

@@ -91,7 +91,7 @@ struct PartitionIntegrationTests {
         defer { cluster.stopAll() }
         try cluster.startAll()
         try #require(
-            await cluster.waitForViews(at: [0, 1, 2], members: [0, 1, 2], timeout: .seconds(15)) != nil,
+            await cluster.waitForViews(at: [0, 1, 2], members: [0, 1, 2], timeout: .seconds(30)) != nil,
             "\(cluster.logs)")
 
         try network.setConnected(3, false)

@@ -108,7 +108,7 @@ struct DaemonState {
         case .scheduleMembershipTick(let after): nextMembershipTick = now + after
         case .persistEpoch(let epoch): persist(epoch)
         case .deliverView(let view):
-            logger.notice("view installed", metadata: ["view": "\(view)"])
+            logger.notice("view installed", metadata: ["view": "\(view)", "at": "\(now)"])
             for id in clients.keys.sorted() { deliver(.view(view), to: id) }
         case .deliverGroup(let effect): deliverGroup(effect)
         case .refuse(let member, let reason): deliver(.failure(reason), to: UInt64(member.connection))
