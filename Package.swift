@@ -78,6 +78,10 @@ let package = Package(
         tool("ha", ["Membership", "Messaging", argumentParser]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
 
+        // Examples.
+        .executableTarget(
+            name: "group-chat", dependencies: ["Membership", nioCore], path: "Examples/GroupChat", swiftSettings: strict),
+
         // Tests.
         .testTarget(name: "XMLTests", dependencies: ["XML"], swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"], swiftSettings: strict),
