@@ -83,6 +83,10 @@ let package = Package(
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
         .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
 
+        // Examples.
+        .executableTarget(
+            name: "group-chat", dependencies: ["Membership", nioCore], path: "Examples/GroupChat", swiftSettings: strict),
+
         // Tests.
         .testTarget(name: "XMLTests", dependencies: ["XML"], swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"], swiftSettings: strict),

@@ -9,6 +9,7 @@ struct HABench: AsyncParsableCommand {
         subcommands: [
             MessagingBench.self,
             MessagingBenchNode.self,
+            MembershipBench.self,
         ])
 }
 
