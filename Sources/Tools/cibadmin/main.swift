@@ -1,5 +1,5 @@
-// TODO(#2): placeholder until this tool is written; fails loudly rather than doing the wrong thing.
-import Foundation
+// cibadmin: query and edit the CIB (see Docs/CIB.md). All logic lives in CRM's `Cibadmin`.
+import CRM
+import Glibc
 
-FileHandle.standardError.write(Data("cibadmin: not implemented yet\n".utf8))
-exit(3)
+exit(Cibadmin.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,130 @@
+import XML
+
+/// One difference between two CIBs, as a v2 patchset `<change>` describes it.
+struct CIBChange {
+    enum Kind: String {
+        case create, delete, modify, move
+    }
+
+    var kind: Kind
+    /// The element's path (for create: its parent's path).
+    var path: String
+    /// For create and move: the element's index among its parent's element children in the new CIB.
+    var position: Int?
+    /// The element in the old CIB (delete, modify, move).
+    var old: XMLElement?
+    /// The element in the new CIB (create, modify, move).
+    var new: XMLElement?
+    /// For modify: attributes set (name, value) and removed (value nil), in order.
+    var attributes: [(name: String, value: String?)] = []
+}
+
+/// Computes and applies Pacemaker's v2 patchsets (`<diff format="2">`).
+public enum CIBPatch {
+    /// The patchset turning `old` into `new`; nil when they are equal.
+    public static func create(from old: XMLDocument, to new: XMLDocument) -> XMLDocument? {
+        let changes = differences(old: old.root, new: new.root)
+        if changes.isEmpty { return nil }
+        let diff = try! XMLDocument(rootName: "diff")
+        try? diff.root.setAttribute("format", "2")
+        let version = try! diff.root.addChild("version")
+        for (name, element) in [("source", old.root), ("target", new.root)] {
+            let side = try! version.addChild(name)
+            let counters = CIBVersion(of: element)
+            try? side.setAttribute("admin_epoch", String(counters.adminEpoch))
+            try? side.setAttribute("epoch", String(counters.epoch))
+            try? side.setAttribute("num_updates", String(counters.numUpdates))
+        }
+        for change in changes { render(change, into: diff.root) }
+        return diff
+    }
+
+    private static func render(_ change: CIBChange, into root: XMLElement) {
+        let element = try! root.addChild("change", attributes: [("operation", change.kind.rawValue), ("path", change.path)])
+        switch change.kind {
+        case .create:
+            try? element.setAttribute("position", String(change.position ?? 0))
+            if let new = change.new { element.appendCopy(of: new) }
+        case .move:
+            try? element.setAttribute("position", String(change.position ?? 0))
+        case .delete:
+            break
+        case .modify:
+            let list = try! element.addChild("change-list")
+            for (name, value) in change.attributes {
+                var attributes = [("name", name), ("operation", value == nil ? "unset" : "set")]
+                if let value { attributes.append(("value", value)) }
+                _ = try? list.addChild("change-attr", attributes: attributes)
+            }
+            let result = try! element.addChild("change-result")
+            if let new = change.new {
+                let snapshot = result.appendCopy(of: new)
+                snapshot.removeAllChildren()
+            }
+        }
+    }
+
+    /// Every difference, in Pacemaker's order: an element's own modification, then its children's
+    /// deletions, then creations, moves and descendants in new-document order.
+    static func differences(old: XMLElement, new: XMLElement) -> [CIBChange] {
+        var changes: [CIBChange] = []
+        compare(old: old, new: new, path: CIBDocument.path(of: new), into: &changes)
+        return changes
+    }
+
+    private static func compare(old: XMLElement, new: XMLElement, path: String, into changes: inout [CIBChange]) {
+        var attributes: [(String, String?)] = []
+        for (name, value) in new.attributes where old[attribute: name] != value { attributes.append((name, value)) }
+        for (name, _) in old.attributes where new[attribute: name] == nil { attributes.append((name, nil)) }
+        if !attributes.isEmpty {
+            changes.append(CIBChange(kind: .modify, path: path, old: old, new: new, attributes: attributes))
+        }
+        let oldChildren = old.children
+        let newChildren = new.children
+        var matchedOld = Array(repeating: false, count: oldChildren.count)
+        var pairs: [(old: Int, new: Int)] = []
+        var unmatchedNew: [Int] = []
+        var index: [String: [Int]] = [:]
+        for (position, child) in oldChildren.enumerated() { index[key(child), default: []].append(position) }
+        for (position, child) in newChildren.enumerated() {
+            if var candidates = index[key(child)], !candidates.isEmpty {
+                let match = candidates.removeFirst()
+                index[key(child)] = candidates
+                matchedOld[match] = true
+                pairs.append((match, position))
+            } else {
+                unmatchedNew.append(position)
+            }
+        }
+        for (position, child) in oldChildren.enumerated() where !matchedOld[position] {
+            changes.append(CIBChange(kind: .delete, path: CIBDocument.path(of: child), old: child))
+        }
+        let created = Set(unmatchedNew)
+        // Positions among surviving elements: a move is recorded where the relative order changed.
+        let survivingOld = pairs.map(\.old).sorted()
+        let oldRank = Dictionary(uniqueKeysWithValues: survivingOld.enumerated().map { ($1, $0) })
+        let oldForNew = Dictionary(uniqueKeysWithValues: pairs.map { ($0.new, $0.old) })
+        var rank = 0
+        for position in newChildren.indices {
+            let child = newChildren[position]
+            if created.contains(position) {
+                changes.append(CIBChange(kind: .create, path: path, position: position, new: child))
+                continue
+            }
+            guard let oldPosition = oldForNew[position] else { continue }
+            let oldChild = oldChildren[oldPosition]
+            if oldRank[oldPosition] != rank {
+                changes.append(
+                    CIBChange(
+                        kind: .move, path: CIBDocument.path(of: child), position: position, old: oldChild, new: child))
+            }
+            rank += 1
+            compare(old: oldChild, new: child, path: CIBDocument.path(of: child), into: &changes)
+        }
+    }
+
+    /// Children match by tag and id; children without an id match the same-named ones in order.
+    private static func key(_ element: XMLElement) -> String {
+        element.name + "\u{0}" + (element[attribute: "id"] ?? "\u{1}")
+    }
+}

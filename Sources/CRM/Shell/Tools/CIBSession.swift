@@ -1,0 +1,126 @@
+import Glibc
+import XML
+
+/// Where a tool's CIB lives, chosen from the environment exactly as Pacemaker's tools choose it.
+public enum CIBLocation: Equatable, Sendable {
+    /// `CIB_file=PATH`: a plain CIB file, read on connect and written back after each change.
+    case file(path: String)
+    /// `CIB_shadow=NAME`: the shadow copy `<CIB_shadow_dir>/shadow.NAME` (takes precedence over CIB_file).
+    case shadow(name: String, path: String)
+    /// Neither variable set: the live cluster, which is not reachable yet.
+    case live
+
+    /// Resolves the location from environment variables (`CIB_shadow` first, then `CIB_file`).
+    public static func resolve(_ environment: [String: String]) -> CIBLocation {
+        if let name = environment["CIB_shadow"], !name.isEmpty {
+            return .shadow(name: name, path: CIBShadow.path(for: name, environment: environment))
+        }
+        if let path = environment["CIB_file"], !path.isEmpty { return .file(path: path) }
+        return .live
+    }
+
+    /// The file behind the location, nil for the live cluster.
+    public var path: String? {
+        switch self {
+        case .file(let path): return path
+        case .shadow(_, let path): return path
+        case .live: return nil
+        }
+    }
+}
+
+/// A tool's connection to a CIB: loads it from its location, runs queries and edits as the
+/// requesting user, and writes every successful change back atomically.
+public final class CIBSession {
+    /// Where the CIB was loaded from.
+    public let location: CIBLocation
+    /// The ACL identity: `CIB_user`, else the effective user.
+    public let user: String
+    /// The CIB as loaded and edited so far.
+    public private(set) var document: CIBDocument
+
+    /// Opens the CIB the environment names.
+    /// - Throws: `CIBStoreError.noLiveCluster` without CIB_file/CIB_shadow; load errors otherwise.
+    public init(
+        environment: [String: String] = CIBSession.processEnvironment(), validator: (any CIBValidator)? = nil
+    ) throws(CIBStoreError) {
+        let location = CIBLocation.resolve(environment)
+        guard let path = location.path else { throw .noLiveCluster }
+        if path == "-" { throw .unreadable(path: "-", reason: "CIB_file=- (stdin) is not supported; name a file") }
+        let bytes = try CIBFileIO.read(path)
+        do {
+            self.document = try CIBDocument.parse(bytes, source: path)
+        } catch {
+            throw .corrupt(path: path, reason: error.description, newestValidBackup: nil)
+        }
+        self.document.validator = validator
+        self.location = location
+        self.user = environment["CIB_user"].flatMap { $0.isEmpty ? nil : $0 } ?? CIBSession.effectiveUser()
+    }
+
+    /// Runs a query as the session's user.
+    public func query(_ target: CIBTarget) throws(CIBError) -> [XMLElement] {
+        try document.query(target, user: user)
+    }
+
+    /// Applies an edit as the session's user and, when it changed something, writes the file back.
+    @discardableResult
+    public func apply(_ request: CIBRequest) throws(CIBSessionError) -> CIBUpdateResult {
+        let result: CIBUpdateResult
+        do {
+            result = try document.apply(request, user: user)
+        } catch {
+            throw .cib(error)
+        }
+        if result.isChanged, let path = location.path {
+            do {
+                try CIBFileIO.writeAtomically(Array(document.xml.serialized(pretty: true).utf8), to: path)
+            } catch {
+                throw .store(error)
+            }
+        }
+        return result
+    }
+
+    /// The process environment as a dictionary.
+    public static func processEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
+    /// The name of the effective user (`root` when it cannot be looked up and the uid is 0).
+    public static func effectiveUser() -> String {
+        let uid = geteuid()
+        if let entry = getpwuid(uid), let name = entry.pointee.pw_name { return String(cString: name) }
+        return uid == 0 ? "root" : String(uid)
+    }
+}
+
+/// A failure of a session edit: the edit was refused, or it could not be written.
+public enum CIBSessionError: Error, CustomStringConvertible {
+    case cib(CIBError)
+    case store(CIBStoreError)
+
+    /// The exit code a tool returns.
+    public var exitCode: CRMExitCode {
+        switch self {
+        case .cib(let error): return error.exitCode
+        case .store(let error): return error.exitCode
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .cib(let error): return error.description
+        case .store(let error): return error.description
+        }
+    }
+}
