@@ -73,7 +73,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "XMLTests", dependencies: ["XML"], swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"], swiftSettings: strict),
-        .testTarget(name: "MembershipTests", dependencies: ["Membership"], swiftSettings: strict),
+        .testTarget(name: "MembershipTests", dependencies: ["Membership", "Messaging", nioCore], swiftSettings: strict),
         .testTarget(name: "ResourceAgentsTests", dependencies: ["ResourceAgents"], swiftSettings: strict),
         .testTarget(name: "CRMTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),

@@ -1,0 +1,118 @@
+import Messaging
+import NIOCore
+
+/// A process in a named group, as Corosync's CPG names it: the node (in one incarnation) and the process id.
+public struct GroupMember: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The node and incarnation of the daemon serving the process.
+    public var member: Member
+    /// The process id on that node.
+    public var pid: UInt32
+
+    /// Builds a group member.
+    public init(member: Member, pid: UInt32) {
+        self.member = member
+        self.pid = pid
+    }
+
+    public static func < (lhs: GroupMember, rhs: GroupMember) -> Bool { (lhs.member, lhs.pid) < (rhs.member, rhs.pid) }
+    public var description: String { "\(member.node):\(pid)" }
+}
+
+/// A change of one group's membership, delivered to its members in agreed order (CPG's confchg).
+public struct GroupChange: Sendable, Hashable {
+    /// The group.
+    public var group: String
+    /// Its members after the change, sorted.
+    public var members: [GroupMember]
+    /// Who joined.
+    public var joined: [GroupMember]
+    /// Who left (or was on a node that left the view).
+    public var left: [GroupMember]
+
+    /// Builds a change.
+    public init(group: String, members: [GroupMember], joined: [GroupMember], left: [GroupMember]) {
+        self.group = group
+        self.members = members
+        self.joined = joined
+        self.left = left
+    }
+}
+
+/// One configured node as the daemon sees it (for `crm_node -l` and the status tool).
+public struct NodeStatus: Sendable, Hashable {
+    /// Membership state of a configured node.
+    public enum State: UInt8, Sendable {
+        /// In this node's current view.
+        case member = 1
+        /// Not in the view.
+        case lost = 2
+    }
+
+    /// The node id.
+    public var id: NodeID
+    /// The node name.
+    public var name: String
+    /// Its configured votes.
+    public var votes: Int
+    /// Member or lost.
+    public var state: State
+    /// Whether its announces arrive (the link to it is up).
+    public var isLinkUp: Bool
+
+    /// Builds a node status.
+    public init(id: NodeID, name: String, votes: Int, state: State, isLinkUp: Bool) {
+        self.id = id
+        self.name = name
+        self.votes = votes
+        self.state = state
+        self.isLinkUp = isLinkUp
+    }
+}
+
+/// What the local daemon reports about itself, its view and its peers.
+public struct DaemonStatus: Sendable, Hashable {
+    /// The cluster name.
+    public var clusterName: String
+    /// This node.
+    public var local: MemberInfo
+    /// The view held now, if any.
+    public var view: MembershipView?
+    /// Every configured node, and any other member of the view.
+    public var nodes: [NodeStatus]
+
+    /// Builds a status.
+    public init(clusterName: String, local: MemberInfo, view: MembershipView?, nodes: [NodeStatus]) {
+        self.clusterName = clusterName
+        self.local = local
+        self.view = view
+        self.nodes = nodes
+    }
+}
+
+/// A local client's request to the heartbeat daemon over its Unix socket.
+public enum ClientRequest: Sendable, Hashable {
+    /// Opens the session with the client's name and process id; answered by `.status`.
+    case hello(name: String, pid: UInt32)
+    /// Joins a named group.
+    case join(group: String)
+    /// Leaves a named group.
+    case leave(group: String)
+    /// Multicasts a message to a group, in agreed order (the sender must have joined it).
+    case send(group: String, payload: ByteBuffer)
+    /// Asks for the daemon's status; answered by `.status`.
+    case queryStatus
+}
+
+/// An event from the daemon to a local client.
+public enum ClientEvent: Sendable, Hashable {
+    /// The daemon's status (answer to `.hello` and `.queryStatus`).
+    case status(DaemonStatus)
+    /// A new view, at its place in the ordered message stream; quorum travels with it.
+    case view(MembershipView)
+    /// A group the client joined changed.
+    case groupChanged(GroupChange)
+    /// A message to a group the client joined, in agreed order.
+    case message(group: String, from: GroupMember, payload: ByteBuffer)
+    /// A request was refused.
+    case failure(String)
+}
