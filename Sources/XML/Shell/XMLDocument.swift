@@ -27,7 +27,7 @@ public final class XMLDocument {
     /// Options for every parse: no network, no error printing, blanks between elements dropped.
     static let parseOptions: Int32 = Int32(
         XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_NOCDATA.rawValue)
+            | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
 
     /// Parses a document from bytes.
     ///

@@ -1,0 +1,182 @@
+extension Scheduler {
+    /// Assigns every resource to a node (or none), highest priority first.
+    mutating func assignAll() {
+        let order = assignmentOrder()
+        for index in order {
+            if resources[index].kind == .group {
+                for child in resources[index].children { assign(child) }
+            } else {
+                assign(index)
+            }
+        }
+    }
+
+    /// Pacemaker's order: priority, then score on the current node, then best score anywhere.
+    private func assignmentOrder() -> [Int] {
+        let sortedNodes = nodes.indices.sorted { nodes[$0].uname < nodes[$1].uname }
+        func key(_ index: Int) -> (priority: Int, current: Int, scores: [Int]) {
+            let primitive = resources[index].kind == .group ? (resources[index].children.first ?? index) : index
+            let scores = resources[primitive].allowed.map { $0 == Self.absent ? -Score.infinity : $0 }
+            var current = -Score.infinity
+            if let node = resources[primitive].runningOn.first, nodes[node].isAvailable { current = scores[node] }
+            return (resources[index].priority, current, sortedNodes.map { nodes[$0].isAvailable ? scores[$0] : -Score.infinity })
+        }
+        let keys = topLevel.map(key)
+        return topLevel.indices.sorted { a, b in
+            let ka = keys[a]
+            let kb = keys[b]
+            if ka.priority != kb.priority { return ka.priority > kb.priority }
+            if ka.current != kb.current { return ka.current > kb.current }
+            for (x, y) in zip(ka.scores, kb.scores) where x != y { return x > y }
+            return a < b
+        }.map { topLevel[$0] }
+    }
+
+    /// Assigns one primitive, after the primaries it is colocated with.
+    mutating func assign(_ index: Int) {
+        guard !resources[index].isAssigned, !resources[index].isAssigning else { return }
+        resources[index].isAssigning = true
+        for colocation in colocationsAsDependent[index] {
+            let primary = colocations[colocation].primary
+            assign(primary)
+            applyColocation(colocations[colocation])
+        }
+        var scores = resources[index].allowed
+        for colocation in colocationsAsPrimary[index] {
+            let constraint = colocations[colocation]
+            guard constraint.influence || resources[index].runningOn.isEmpty else { continue }
+            var visited: Set<Int> = [index]
+            scores = merge(
+                constraint.dependent, into: scores, attribute: constraint.nodeAttribute,
+                factor: Double(constraint.score) / Double(Score.infinity), visited: &visited)
+        }
+        resources[index].allowed = scores
+        if recordsScores { recordScores(index) }
+        choose(index)
+        resources[index].isAssigning = false
+        resources[index].isAssigned = true
+    }
+
+    /// Applies a "dependent with primary" colocation to the dependent's scores, the primary being assigned.
+    private mutating func applyColocation(_ colocation: ResolvedColocation) {
+        let dependent = colocation.dependent
+        guard resources[colocation.primary].isAssigned else { return }
+        guard let primaryNode = resources[colocation.primary].assignedNode else {
+            if colocation.score >= Score.infinity {
+                for node in nodes.indices { setScore(dependent, node: node, -Score.infinity) }
+            }
+            return
+        }
+        let value = nodes[primaryNode].attributes[colocation.nodeAttribute]
+        var work = resources[dependent].allowed
+        for node in nodes.indices where work[node] != Self.absent {
+            let matches = value != nil && nodes[node].attributes[colocation.nodeAttribute] == value
+            if matches {
+                work[node] = Score.add(work[node], colocation.score)
+            } else if colocation.score >= Score.infinity {
+                work[node] = -Score.infinity
+            }
+        }
+        let isMandatory = colocation.score >= Score.infinity || colocation.score <= -Score.infinity
+        if isMandatory || anyAvailable(work) { resources[dependent].allowed = work }
+    }
+
+    private mutating func setScore(_ resource: Int, node: Int, _ score: Int) {
+        if resources[resource].allowed[node] != Self.absent { resources[resource].allowed[node] = score }
+    }
+
+    func anyAvailable(_ scores: [Int]) -> Bool {
+        scores.indices.contains { scores[$0] != Self.absent && scores[$0] >= 0 && nodes[$0].isAvailable }
+    }
+
+    /// Adds a dependent's preferences (scaled by `factor`) to `scores`, following its own dependents.
+    private func merge(_ dependent: Int, into scores: [Int], attribute: String, factor: Double, visited: inout Set<Int>) -> [Int] {
+        guard !visited.contains(dependent) else { return scores }
+        visited.insert(dependent)
+        var work = scores
+        let theirs = resources[dependent].allowed
+        for node in nodes.indices where work[node] != Self.absent {
+            let value = nodes[node].attributes[attribute]
+            var best = -Score.infinity
+            for other in nodes.indices where theirs[other] != Self.absent && nodes[other].isAvailable {
+                if theirs[other] > best && nodes[other].attributes[attribute] == value { best = theirs[other] }
+            }
+            if factor < 0 && best < 0 { continue }
+            let scaled = factor * Double(best)
+            var weight = Int(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
+            if Swift.abs(scaled) >= Double(Score.infinity) { weight = scaled < 0 ? -Score.infinity : Score.infinity }
+            if weight == 0 && best != 0 { weight = factor > 0 ? 1 : -1 }
+            work[node] = Score.add(weight, work[node])
+        }
+        guard anyAvailable(work) else { return scores }
+        for colocation in colocationsAsPrimary[dependent] {
+            let constraint = colocations[colocation]
+            guard constraint.influence || resources[dependent].runningOn.isEmpty else { continue }
+            work = merge(
+                constraint.dependent, into: work, attribute: constraint.nodeAttribute,
+                factor: factor * Double(constraint.score) / Double(Score.infinity), visited: &visited)
+        }
+        return work
+    }
+
+    /// Picks the node for a primitive from its final scores, as Pacemaker breaks ties.
+    private mutating func choose(_ index: Int) {
+        let resource = resources[index]
+        if !resource.isManaged {
+            resources[index].assignedNode = resource.runningOn.first
+            resources[index].nextRole = resource.runningOn.isEmpty ? .stopped : resource.role
+            return
+        }
+        if resource.targetRole == .stopped || resource.nextRoleForced == .stopped || resource.isOrphan {
+            resources[index].nextRole = .stopped
+            return
+        }
+        applyUtilizationLimits(index)
+        let scores = resources[index].allowed
+        let current = resource.runningOn.first
+        let candidates = nodes.indices.filter { scores[$0] != Self.absent }
+        func effective(_ node: Int) -> Int { nodes[node].isAvailable ? scores[node] : -Score.infinity }
+        let sorted = candidates.sorted { a, b in
+            let sa = effective(a)
+            let sb = effective(b)
+            if sa != sb { return sa > sb }
+            if options.placementStrategy != "minimal" {
+                if options.placementStrategy == "balanced" {
+                    let comparison = compareCapacity(a, b)
+                    if comparison != 0 { return comparison < 0 }
+                }
+                if nodes[a].assignedCount != nodes[b].assignedCount { return nodes[a].assignedCount < nodes[b].assignedCount }
+                if let current, a == current || b == current { return a == current }
+            }
+            return nodes[a].uname < nodes[b].uname
+        }
+        guard var chosen = sorted.first else {
+            resources[index].nextRole = .stopped
+            return
+        }
+        if effective(chosen) > 0, let current, nodes[current].isAvailable {
+            for node in sorted.dropFirst() {
+                if effective(node) != effective(chosen) { break }
+                if node == current { chosen = node }
+            }
+        }
+        guard effective(chosen) >= 0, nodes[chosen].isAvailable, canStartResources || resource.runningOn.contains(chosen) || !needsQuorum(index) else {
+            resources[index].nextRole = .stopped
+            return
+        }
+        resources[index].assignedNode = chosen
+        resources[index].nextRole = .started
+        nodes[chosen].assignedCount += 1
+        consumeUtilization(index, node: chosen)
+    }
+
+    private mutating func recordScores(_ index: Int) {
+        let resource = resources[index]
+        for node in nodes.indices.sorted(by: { nodes[$0].uname < nodes[$1].uname }) {
+            let score = resource.allowed[node]
+            guard score != Self.absent else { continue }
+            let shown = nodes[node].isAvailable || score <= -Score.infinity ? score : -Score.infinity
+            scoreLines.append("pcmk__primitive_assign: \(resource.id) allocation score on \(nodes[node].uname): \(Score.format(shown))")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+extension Scheduler {
+    /// Spreads "required" and "unrunnable" along orderings until nothing changes (Pacemaker's update pass).
+    mutating func propagateFlags() {
+        var changed = true
+        var rounds = 0
+        while changed && rounds < 1000 {
+            changed = false
+            rounds += 1
+            for ordering in orderings where applyOrdering(ordering) { changed = true }
+            if updateGroupFlags() { changed = true }
+        }
+    }
+
+    /// The actions an ordering's "then" reaches: itself, and for a group's start/stop, its members' ones.
+    private func thenTargets(_ then: Int) -> [Int] {
+        let action = actions[then]
+        guard let resource = action.resource, resources[resource].kind == .group,
+            action.task == "start" || action.task == "stop"
+        else { return [then] }
+        return [then] + resources[resource].children.flatMap { actions(of: $0, task: action.task) }
+    }
+
+    private mutating func applyOrdering(_ ordering: SchedulerOrdering) -> Bool {
+        var changed = false
+        let first = actions[ordering.first]
+        let flags = ordering.flags
+        let direct = flags.contains(.collectiveChild)
+        for target in direct ? [ordering.then] : thenTargets(ordering.then) {
+            let then = actions[target]
+            if (flags.contains(.runnableLeft) || flags.contains(.asymmetrical)) && !first.isRunnable && then.isRunnable {
+                actions[target].flags.remove(.runnable)
+                changed = true
+            }
+            if flags.contains(.impliesThen) && !first.isOptional && then.isOptional {
+                actions[target].flags.remove(.optional)
+                changed = true
+            }
+            if flags.contains(.impliesFirst) && !then.isOptional && actions[ordering.first].isOptional {
+                actions[ordering.first].flags.remove(.optional)
+                changed = true
+            }
+            if flags.contains(.impliesFirst) && !actions[ordering.first].isOptional && !actions[ordering.first].isRunnable
+                && actions[target].isRunnable
+            {
+                actions[target].flags.remove(.runnable)
+                changed = true
+            }
+            if flags.contains(.restart) && applyRestart(first: ordering.first, then: target) { changed = true }
+        }
+        return changed
+    }
+
+    /// stop -> start of one resource: a required start needs the stop; a start that cannot run while the
+    /// resource is active means it must stop; a stop that cannot run blocks the start.
+    private mutating func applyRestart(first: Int, then: Int) -> Bool {
+        var changed = false
+        let stop = actions[first]
+        let start = actions[then]
+        if stop.isOptional && stop.isRunnable {
+            let isActive = start.resource.map { !resources[$0].runningOn.isEmpty } ?? false
+            if !start.isOptional || (!start.isRunnable && isActive) {
+                actions[first].flags.remove(.optional)
+                changed = true
+            }
+        }
+        if !actions[first].isOptional && !actions[first].isRunnable && actions[then].isRunnable {
+            actions[then].flags.remove(.runnable)
+            changed = true
+        }
+        return changed
+    }
+
+    /// A group's pseudo-actions are required when a member's matching action is, and "running" is
+    /// unrunnable when a member cannot start.
+    private mutating func updateGroupFlags() -> Bool {
+        var changed = false
+        for group in resources.indices where resources[group].kind == .group {
+            let children = resources[group].children
+            for (pseudo, childTask) in [("start", "start"), ("running", "start"), ("stop", "stop"), ("stopped", "stop")] {
+                guard let id = actions(of: group, task: pseudo).first else { continue }
+                let childActions = children.flatMap { actions(of: $0, task: childTask) }
+                if actions[id].isOptional && childActions.contains(where: { !actions[$0].isOptional }) {
+                    actions[id].flags.remove(.optional)
+                    changed = true
+                }
+                let missing = children.contains { actions(of: $0, task: childTask).isEmpty }
+                if pseudo == "running" && actions[id].isRunnable
+                    && (missing || childActions.contains(where: { !actions[$0].isRunnable }))
+                {
+                    actions[id].flags.remove(.runnable)
+                    changed = true
+                }
+            }
+        }
+        return changed
+    }
+}
