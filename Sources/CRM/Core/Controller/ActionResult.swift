@@ -1,7 +1,7 @@
 /// What came back for one dispatched action, in the executor's terms.
-public struct ActionResult: Sendable, Equatable, CustomStringConvertible {
+public struct ActionResult: Sendable, Hashable, CustomStringConvertible {
     /// Pacemaker's execution status (`op-status`).
-    public enum Status: Int, Sendable, Equatable {
+    public enum Status: Int, Sendable, Hashable {
         case done = 0
         case cancelled = 1
         case timedOut = 2

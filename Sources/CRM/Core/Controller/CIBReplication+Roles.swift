@@ -33,7 +33,7 @@ extension CIBReplication {
                 return [.replicaFault("the DC's CIB does not load: \(error)"), .broadcast(.syncRequested(view: viewID))]
             }
             lineage = dcLineage
-            directives += [persistCurrent(), .documentChanged(document.version)]
+            directives += [persistCurrent(), .documentChanged(document.version, update: nil)]
         }
         role = .member(dc: dc, isWelcomed: true)
         disk.startHistory()
@@ -42,8 +42,9 @@ extension CIBReplication {
     }
 
     /// A member applies one of the DC's patches; on any mismatch it asks for the whole CIB.
-    mutating func applyPatch(_ patch: String, from: CIBVersion, to: CIBVersion, lineage patchLineage: CIBLineage)
-        -> [Directive]
+    mutating func applyPatch(
+        _ patch: String, update: UpdateID, from: CIBVersion, to: CIBVersion, lineage patchLineage: CIBLineage
+    ) -> [Directive]
     {
         guard case .member(let dc, _) = role, let viewID = view?.id else { return [] }
         do {
@@ -59,7 +60,7 @@ extension CIBReplication {
             return [.replicaFault("a patch from the DC does not apply: \(error)"), .broadcast(.syncRequested(view: viewID))]
         }
         lineage = patchLineage
-        return [persistCurrent(), .documentChanged(to)]
+        return [persistCurrent(), .documentChanged(to, update: update)]
     }
 
     /// The DC applies an update delivered in agreed order and multicasts the result.
@@ -79,7 +80,7 @@ extension CIBReplication {
         if view.isQuorate { lineage = CIBLineage(term: view.id, version: to) }
         var directives: [Directive] = [
             .broadcast(.patch(view: view.id, update: id, from: from, to: to, lineage: lineage, patch: patch)),
-            persistCurrent(), .documentChanged(to),
+            persistCurrent(), .documentChanged(to, update: id),
         ]
         if view.isQuorate {
             book.await(id, at: to)

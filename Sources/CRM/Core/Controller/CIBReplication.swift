@@ -32,8 +32,9 @@ public struct CIBReplication<Document: ReplicatedDocument> {
         case complete(UpdateID, UpdateOutcome)
         /// The DC of the current view is known (`dc == node` when this node is it).
         case dcElected(NodeID, view: ViewID)
-        /// The local copy changed (the DC reruns the policy engine on this; tools may watch it).
-        case documentChanged(CIBVersion)
+        /// The local copy changed through `update` (nil for a whole copy from the DC). The DC reruns the
+        /// policy engine on this; tools may watch it.
+        case documentChanged(CIBVersion, update: UpdateID?)
         /// This replica could not apply something; it asked the DC for the whole CIB. For the log.
         case replicaFault(String)
     }
@@ -129,9 +130,9 @@ public struct CIBReplication<Document: ReplicatedDocument> {
         case .syncRequested(let viewID):
             guard viewID == view?.id, isDC else { return [] }
             return [.broadcast(welcomeMessage(includingSnapshot: true))]
-        case .patch(let viewID, _, let from, let to, let patchLineage, let patch):
+        case .patch(let viewID, let update, let from, let to, let patchLineage, let patch):
             guard viewID == view?.id, sender == dc, !isDC, case .member(_, true) = role else { return [] }
-            return applyPatch(patch, from: from, to: to, lineage: patchLineage)
+            return applyPatch(patch, update: update, from: from, to: to, lineage: patchLineage)
         case .durable(let viewID, let version):
             guard viewID == view?.id, isDC else { return [] }
             book.recordDurable(sender, version)
@@ -139,6 +140,8 @@ public struct CIBReplication<Document: ReplicatedDocument> {
         case .outcome(let viewID, let id, let outcome):
             guard viewID == view?.id, id.origin == node, origin.finish(id) else { return [] }
             return [.complete(id, outcome)]
+        case .actionRequested, .actionFinished:
+            return []
         }
     }
 

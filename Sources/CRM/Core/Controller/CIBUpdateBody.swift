@@ -5,7 +5,9 @@ import XML
 /// One place maps `CIBRequest` to text and back, so every path carries exactly the same requests.
 public enum CIBUpdateBody {
     /// Encodes an edit; queries are not updates and are refused.
-    public static func encode(_ request: CIBRequest, user: String? = nil) throws(CIBError) -> String {
+    public static func encode(_ request: CIBRequest, user: String? = nil, tag: String? = nil) throws(CIBError)
+        -> String
+    {
         var attributes: [(String, String)] = []
         var payload: XMLElement?
         func add(_ target: CIBTarget) {
@@ -45,11 +47,29 @@ public enum CIBUpdateBody {
             payload = patch
         }
         if let user { attributes.append(("user", user)) }
+        if let tag { attributes.append(("tag", tag)) }
         var text = "<cib_update"
         for (name, value) in attributes { text += " \(name)=\"\(xmlEscaped(value))\"" }
         guard let payload else { return text + "/>" }
         return text + ">" + payload.serialized() + "</cib_update>"
     }
+
+    /// The tag controllers put on their own updates (`transitionResult` for results of a transition's actions).
+    public static func tag(of body: String) -> String? {
+        guard let end = body.firstIndex(of: ">") else { return nil }
+        let head = Array(body[..<end].utf8)
+        let needle = Array(" tag=\"".utf8)
+        guard head.count >= needle.count else { return nil }
+        for start in 0...(head.count - needle.count) where Array(head[start..<start + needle.count]) == needle {
+            let valueStart = start + needle.count
+            guard let close = head[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: head[valueStart..<close], as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// The tag of updates that record the results of a transition's actions: they do not abort it.
+    public static let transitionResultTag = "transition-result"
 
     /// Decodes `encode` output into the request and the user it runs as.
     public static func decode(_ body: String) throws(CIBError) -> (request: CIBRequest, user: String?) {

@@ -110,4 +110,8 @@ public enum ControllerMessage: Hashable, Sendable {
     case durable(view: ViewID, version: CIBVersion)
     /// The DC's decision on an update, for its origin.
     case outcome(view: ViewID, UpdateID, UpdateOutcome)
+    /// The DC asks `target`'s crmd to run an action of transition `transitionID` through its lrmd.
+    case actionRequested(view: ViewID, target: NodeID, transitionID: Int, GraphAction, transitionKey: String)
+    /// `target`'s crmd reports the result of a requested action back to the DC.
+    case actionFinished(view: ViewID, transitionID: Int, actionID: Int, ActionResult)
 }

@@ -97,7 +97,7 @@ extension ExecutableGraph {
     /// Pacemaker's interval syntax as the graph uses it: a number with an optional unit (ms, s, m, h).
     static func duration(_ text: String, at element: XMLElement) throws(GraphError) -> Duration {
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("min", 60_000), ("h", 3_600_000)]
-        let trimmed = text.trimmingSpaces
+        let trimmed = text.withoutSurroundingSpaces
         for (suffix, factor) in units.sorted(by: { $0.0.count > $1.0.count }) where trimmed.hasSuffix(suffix) {
             if let value = Int64(trimmed.dropLast(suffix.count)) { return .milliseconds(value * factor) }
         }
@@ -111,7 +111,7 @@ extension XMLElement {
 }
 
 extension String {
-    fileprivate var trimmingSpaces: String {
+    fileprivate var withoutSurroundingSpaces: String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -54,9 +54,9 @@ public struct GraphSynapse: Sendable, Equatable {
 }
 
 /// One action of a graph.
-public struct GraphAction: Sendable, Equatable {
+public struct GraphAction: Sendable, Hashable {
     /// What executes the action.
-    public enum Kind: String, Sendable, Equatable {
+    public enum Kind: String, Sendable, Hashable {
         /// `rsc_op`: an agent operation through the node's lrmd.
         case resource = "rsc_op"
         /// `pseudo_event`: a marker that completes as soon as it is ready.
@@ -116,7 +116,7 @@ public struct GraphAction: Sendable, Equatable {
 }
 
 /// The resource a `rsc_op` runs on.
-public struct GraphResource: Sendable, Equatable {
+public struct GraphResource: Sendable, Hashable {
     /// `id` (for clone instances, `long-id` is the instance name).
     public var id: String
     /// `long-id`, when present.

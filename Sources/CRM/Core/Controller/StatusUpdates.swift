@@ -5,8 +5,21 @@ import XML
 /// and id conventions Pacemaker's tools and scheduler read.
 public enum StatusUpdates {
     /// Merges `fragment` (a `<node_state>`) into the status section, creating what is missing.
-    public static func mergeNodeState(_ fragment: String) throws(CIBError) -> String {
-        try CIBUpdateBody.encode(.modify(.scope(.status), try element(fragment), allowCreate: true))
+    public static func mergeNodeState(_ fragment: String, tag: String? = nil) throws(CIBError) -> String {
+        try CIBUpdateBody.encode(.modify(.scope(.status), try element(fragment), allowCreate: true), tag: tag)
+    }
+
+    /// Sets `have-quorum` and `dc-uuid` on the `<cib>` element, as the DC does after each view.
+    public static func quorumAndDC(isQuorate: Bool, dcID: String) throws(CIBError) -> String {
+        try CIBUpdateBody.encode(
+            .modify(.whole, try element("<cib have-quorum=\"\(isQuorate ? 1 : 0)\" dc-uuid=\"\(xmlEscaped(dcID))\"/>"),
+                allowCreate: false))
+    }
+
+    /// Marks an update body as the record of a transition's own result.
+    public static func taggedAsTransitionResult(_ body: String) -> String {
+        guard body.hasPrefix("<cib_update"), CIBUpdateBody.tag(of: body) == nil else { return body }
+        return "<cib_update tag=\"\(CIBUpdateBody.transitionResultTag)\"" + body.dropFirst("<cib_update".count)
     }
 
     /// `node_state` of a node as membership and the join protocol see it.
