@@ -140,7 +140,7 @@ public struct CIBReplication<Document: ReplicatedDocument> {
         case .outcome(let viewID, let id, let outcome):
             guard viewID == view?.id, id.origin == node, origin.finish(id) else { return [] }
             return [.complete(id, outcome)]
-        case .actionRequested, .actionFinished:
+        case .actionRequested, .actionFinished, .memberReady:
             return []
         }
     }

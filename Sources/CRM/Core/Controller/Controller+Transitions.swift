@@ -4,7 +4,9 @@ import Messaging
 extension Controller {
     /// Starts a policy run when the DC has a reason to and nothing stands in the way.
     mutating func maybeRunPolicy(at now: Instant) -> [Directive] {
-        guard isDC, policy.isDirty, !engine.isRunning, policy.computing == nil, internalPending.isEmpty else {
+        guard isDC, policy.isDirty, !engine.isRunning, policy.computing == nil, internalPending.isEmpty,
+            isEveryMemberReady
+        else {
             return []
         }
         if let due = policy.due {
@@ -81,6 +83,7 @@ extension Controller {
             return runEngine(.actionCompleted(actionID: action.id, result, at: now), at: now, recordsResults: true)
         }
         if target == configuration.node {
+            localInFlight.insert("\(graph.transitionID):\(action.id)")
             return [.executeLocally(transitionID: graph.transitionID, action, transitionKey: transitionKey)]
         }
         return [
@@ -92,10 +95,10 @@ extension Controller {
     }
 
     /// This node's lrmd finished an action: record it (tagged as the transition's own), then tell the DC.
-    mutating func localActionFinished(transitionID: Int, action: GraphAction, result: ActionResult, at now: Instant)
-        -> [Directive]
-    {
-        let key = "\(action.id):\(transitionID):\(action.targetRC):"
+    mutating func localActionFinished(
+        transitionID: Int, action: GraphAction, transitionKey key: String, result: ActionResult, at now: Instant
+    ) -> [Directive] {
+        localInFlight.remove("\(transitionID):\(action.id)")
         var directives = recordLocally(action, result, transitionKey: key, tag: CIBUpdateBody.transitionResultTag, at: now)
         guard let view = replication.view else { return directives }
         if isDC, engine.graph?.transitionID == transitionID {
@@ -112,6 +115,7 @@ extension Controller {
         guard let record = LRMOperationRecord(action: action, result: result, transitionKey: transitionKey) else {
             return []
         }
+        history.remember(record)
         return submitRecord(record, tag: tag, at: now)
     }
 

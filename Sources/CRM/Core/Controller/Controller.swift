@@ -47,8 +47,9 @@ public struct Controller {
         case graphComputed(ExecutableGraph, version: CIBVersion)
         /// The policy engine failed on the CIB at `version`.
         case policyFailed(String, version: CIBVersion)
-        /// The local lrmd (or fence agent) finished an action of transition `transitionID`.
-        case localActionFinished(transitionID: Int, GraphAction, ActionResult)
+        /// The local lrmd (or fence agent) finished an action of transition `transitionID` dispatched with
+        /// `transitionKey` (from `.executeLocally`).
+        case localActionFinished(transitionID: Int, GraphAction, transitionKey: String, ActionResult)
         /// The local lrmd reported a result outside any transition (a recurring monitor's failure).
         case localResultReported(GraphAction, ActionResult)
     }
@@ -85,6 +86,16 @@ public struct Controller {
     var internalPending: Set<UpdateID> = []
     /// Updates that record a transition's own results: they do not abort it.
     var resultUpdates: Set<UpdateID> = []
+    /// Bodies of internal updates, resubmitted when a view change interrupts them (results are never dropped).
+    var internalBodies: [UpdateID: String] = [:]
+    /// Actions this node's lrmd is running for a transition (`transition:action`).
+    var localInFlight: Set<String> = []
+    /// Which members declared themselves ready in the current view.
+    var readiness = ReadinessBarrier()
+    /// This node's own operation history, the latest record per `lrm_rsc_op` id: the node is the authority
+    /// on it, and rewrites it into the CIB after every election (a partition's copy may have lost it; a
+    /// restarted crmd has none, so the DC probes the node again).
+    var history = LocalHistory()
 
     /// A controller starting from the CIB on disk.
     public init(configuration: Configuration, cib: XMLReplicatedCIB, lineage: CIBLineage) {
@@ -115,24 +126,52 @@ public struct Controller {
             directives = replicate(.persisted(sequence: sequence), at: now)
         case .timerFired:
             directives = runEngine(.timerFired(at: now), at: now, recordsResults: true)
-            if let due = policy.due, due <= now { policy.due = nil }
         case .graphComputed(let graph, let version):
             directives = graphComputed(graph, version: version, at: now)
         case .policyFailed(let reason, _):
             policy.computing = nil
             directives = [.notice("policy engine failed: \(reason)")]
-        case .localActionFinished(let transitionID, let action, let result):
-            directives = localActionFinished(transitionID: transitionID, action: action, result: result, at: now)
+        case .localActionFinished(let transitionID, let action, let key, let result):
+            directives = localActionFinished(
+                transitionID: transitionID, action: action, transitionKey: key, result: result, at: now)
         case .localResultReported(let action, let result):
             directives = recordLocally(action, result, transitionKey: "0:0:0:local", tag: nil, at: now)
         }
-        return directives + maybeRunPolicy(at: now)
+        return directives + announceReadiness() + maybeRunPolicy(at: now)
     }
 
     mutating func nextUpdateID() -> UpdateID {
         sequence += 1
         return UpdateID(origin: configuration.node, incarnation: configuration.incarnation, sequence: sequence)
     }
+}
+
+/// The latest record per resource and `lrm_rsc_op` id, in first-seen order.
+struct LocalHistory {
+    private(set) var keys: [String] = []
+    private(set) var records: [String: (record: LRMOperationRecord, id: String)] = [:]
+
+    mutating func remember(_ record: LRMOperationRecord) {
+        for id in record.recordIDs {
+            let key = record.resourceID + "\u{0}" + id
+            if records[key] == nil { keys.append(key) }
+            records[key] = (record, id)
+        }
+        // A success clears the failure record Pacemaker would replace on the next failure anyway.
+    }
+
+    var all: [(record: LRMOperationRecord, id: String)] { keys.compactMap { records[$0] } }
+}
+
+/// After a view change the DC schedules only once every member has finished the actions it was running and
+/// its results are in the CIB, so no graph is computed from a status that misses a running action.
+struct ReadinessBarrier: Sendable {
+    /// The view the barrier is for.
+    var view: ViewID?
+    /// Whether this node said it is ready in `view`.
+    var isAnnounced = false
+    /// Members that said so.
+    var ready: Set<NodeID> = []
 }
 
 /// When the DC runs the policy engine: something changed, nothing is running, the status is current.

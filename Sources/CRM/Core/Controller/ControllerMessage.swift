@@ -112,6 +112,8 @@ public enum ControllerMessage: Hashable, Sendable {
     case outcome(view: ViewID, UpdateID, UpdateOutcome)
     /// The DC asks `target`'s crmd to run an action of transition `transitionID` through its lrmd.
     case actionRequested(view: ViewID, target: NodeID, transitionID: Int, GraphAction, transitionKey: String)
+    /// The sender has no action running and all its result records applied in `view`: the DC may schedule.
+    case memberReady(view: ViewID)
     /// `target`'s crmd reports the result of a requested action back to the DC.
     case actionFinished(view: ViewID, transitionID: Int, actionID: Int, ActionResult)
 }

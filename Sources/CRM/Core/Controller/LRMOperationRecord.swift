@@ -82,18 +82,34 @@ public struct LRMOperationRecord: Sendable, Equatable {
     /// The `<node_state>` fragment to merge into the status section (`cibadmin -M -o status`): the node's
     /// `lrm_resource` with this record's `lrm_rsc_op` elements.
     public func statusFragment() -> String {
-        var ops = ""
-        for id in recordIDs {
-            ops += "<lrm_rsc_op"
-            for (name, value) in attributes(id: id) { ops += " \(name)=\"\(xmlEscaped(value))\"" }
-            ops += "/>"
+        LRMOperationRecord.statusFragment(nodeUUID: nodeUUID, node: node, records: recordIDs.map { (self, $0) })
+    }
+
+    /// One `<node_state>` with the `lrm_rsc_op` elements of `records` (each with the id to write it under),
+    /// grouped by resource in order of appearance.
+    public static func statusFragment(
+        nodeUUID: String, node: String, records: [(record: LRMOperationRecord, id: String)]
+    ) -> String {
+        var order: [String] = []
+        var byResource: [String: (resource: GraphResource, ops: String)] = [:]
+        for (record, id) in records {
+            var op = "<lrm_rsc_op"
+            for (name, value) in record.attributes(id: id) { op += " \(name)=\"\(xmlEscaped(value))\"" }
+            op += "/>"
+            if byResource[record.resourceID] == nil { order.append(record.resourceID) }
+            byResource[record.resourceID, default: (record.resource, "")].ops += op
         }
-        var resourceAttributes = " id=\"\(xmlEscaped(resourceID))\" class=\"\(xmlEscaped(resource.agentClass))\""
-        if let provider = resource.provider { resourceAttributes += " provider=\"\(xmlEscaped(provider))\"" }
-        resourceAttributes += " type=\"\(xmlEscaped(resource.type))\""
+        var resources = ""
+        for resourceID in order {
+            guard let entry = byResource[resourceID] else { continue }
+            var attributes = " id=\"\(xmlEscaped(resourceID))\" class=\"\(xmlEscaped(entry.resource.agentClass))\""
+            if let provider = entry.resource.provider { attributes += " provider=\"\(xmlEscaped(provider))\"" }
+            attributes += " type=\"\(xmlEscaped(entry.resource.type))\""
+            resources += "<lrm_resource\(attributes)>\(entry.ops)</lrm_resource>"
+        }
         let id = xmlEscaped(nodeUUID)
         return "<node_state id=\"\(id)\" uname=\"\(xmlEscaped(node))\"><lrm id=\"\(id)\"><lrm_resources>"
-            + "<lrm_resource\(resourceAttributes)>\(ops)</lrm_resource></lrm_resources></lrm></node_state>"
+            + resources + "</lrm_resources></lrm></node_state>"
     }
 }
 
