@@ -8,6 +8,10 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// Messaging and the simulator are optimised even in debug builds: the seed suite replays thousands of
+/// simulated clusters and must stay within the test budget (see Docs/Protocols/Messaging.md).
+let optimized: [SwiftSetting] = strict + [.unsafeFlags(["-O"])]
+
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
@@ -52,13 +56,13 @@ let package = Package(
         .target(name: "XML", dependencies: ["CLibXML2"], swiftSettings: strict),
         .target(
             name: "Messaging", dependencies: ["COpenSSL", nioCore, nioPosix, logging, metrics, lifecycle, collections],
-            swiftSettings: strict),
-        .target(name: "Membership", dependencies: ["Messaging", nioCore, logging, lifecycle, collections], swiftSettings: strict),
+            swiftSettings: optimized),
+        .target(name: "Membership", dependencies: ["Messaging", nioCore, nioPosix, logging, lifecycle, collections], swiftSettings: strict),
         .target(name: "ResourceAgents", dependencies: ["XML", logging, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
         .target(
             name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, lifecycle, collections],
             swiftSettings: strict),
-        .target(name: "Simulation", dependencies: ["Messaging", "Membership", "CRM"], swiftSettings: strict),
+        .target(name: "Simulation", dependencies: ["Messaging", "Membership", "CRM"], swiftSettings: optimized),
 
         // Daemons and tools.
         tool("cibadmin", ["CRM", "XML", argumentParser]),
@@ -68,7 +72,16 @@ let package = Package(
         tool("crm_shadow", ["CRM", "XML", argumentParser]),
         tool("crm_error", ["CRM", argumentParser]),
         tool("crm_simulate", ["CRM", "XML", argumentParser]),
+        tool("heartbeat", ["Membership", "Messaging", argumentParser, logging, lifecycle]),
+        tool("crm_node", ["Membership", argumentParser]),
+        tool("ha-status", ["Membership", argumentParser]),
+        tool("ha", ["Membership", "Messaging", argumentParser]),
+        tool("ha-keygen", ["Messaging", argumentParser]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
+
+        // Examples.
+        .executableTarget(
+            name: "group-chat", dependencies: ["Membership", nioCore], path: "Examples/GroupChat", swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "XMLTests", dependencies: ["XML"], swiftSettings: strict),

@@ -121,10 +121,11 @@ extension ByteBuffer {
     mutating func writeGroupMember(_ member: GroupMember) {
         writeMember(member.member)
         writeInteger(member.pid)
+        writeInteger(member.connection)
     }
 
     mutating func readGroupMember() throws(MembershipWireError) -> GroupMember {
-        GroupMember(member: try readMember(), pid: try read("pid"))
+        GroupMember(member: try readMember(), pid: try read("pid"), connection: try read("connection"))
     }
 
     mutating func writeGroupChange(_ change: GroupChange) {
@@ -152,6 +153,7 @@ extension ByteBuffer {
             buffer.writeInteger(node.state.rawValue)
             buffer.writeInteger(UInt8(node.isLinkUp ? 1 : 0))
         }
+        writeInteger(status.quorumFlags.rawValue)
     }
 
     mutating func readStatus() throws(MembershipWireError) -> DaemonStatus {
@@ -173,7 +175,9 @@ extension ByteBuffer {
             guard let state = NodeStatus.State(rawValue: rawState) else { throw .invalid(field: "state") }
             return NodeStatus(id: NodeID(id), name: name, votes: Int(votes), state: state, isLinkUp: link == 1)
         }
+        let flags: UInt8 = try read("quorum flags")
         guard readableBytes == 0 else { throw .trailingBytes(readableBytes) }
-        return DaemonStatus(clusterName: cluster, local: local, view: view, nodes: nodes)
+        return DaemonStatus(
+            clusterName: cluster, local: local, view: view, nodes: nodes, quorumFlags: QuorumFlags(rawValue: flags))
     }
 }

@@ -1,20 +1,26 @@
 import Messaging
 import NIOCore
 
-/// A process in a named group, as Corosync's CPG names it: the node (in one incarnation) and the process id.
+/// A process in a named group, as Corosync's CPG names it: the node (in one incarnation) and the process id,
+/// plus the daemon's connection number so two connections of one process are two members.
 public struct GroupMember: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The node and incarnation of the daemon serving the process.
     public var member: Member
     /// The process id on that node.
     public var pid: UInt32
+    /// The daemon's number for the client connection.
+    public var connection: UInt32
 
     /// Builds a group member.
-    public init(member: Member, pid: UInt32) {
+    public init(member: Member, pid: UInt32, connection: UInt32) {
         self.member = member
         self.pid = pid
+        self.connection = connection
     }
 
-    public static func < (lhs: GroupMember, rhs: GroupMember) -> Bool { (lhs.member, lhs.pid) < (rhs.member, rhs.pid) }
+    public static func < (lhs: GroupMember, rhs: GroupMember) -> Bool {
+        (lhs.member, lhs.pid, lhs.connection) < (rhs.member, rhs.pid, rhs.connection)
+    }
     public var description: String { "\(member.node):\(pid)" }
 }
 
@@ -79,13 +85,43 @@ public struct DaemonStatus: Sendable, Hashable {
     public var view: MembershipView?
     /// Every configured node, and any other member of the view.
     public var nodes: [NodeStatus]
+    /// The quorum options in force, as flags.
+    public var quorumFlags: QuorumFlags
 
     /// Builds a status.
-    public init(clusterName: String, local: MemberInfo, view: MembershipView?, nodes: [NodeStatus]) {
+    public init(
+        clusterName: String, local: MemberInfo, view: MembershipView?, nodes: [NodeStatus], quorumFlags: QuorumFlags
+    ) {
         self.clusterName = clusterName
         self.local = local
         self.view = view
         self.nodes = nodes
+        self.quorumFlags = quorumFlags
+    }
+}
+
+/// The quorum options in force, as `corosync-quorumtool -s` lists them.
+public struct QuorumFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    /// Wraps raw flags.
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// `two_node`.
+    public static let twoNode = QuorumFlags(rawValue: 1)
+    /// `wait_for_all` (configured or implied by `two_node`).
+    public static let waitForAll = QuorumFlags(rawValue: 2)
+    /// `last_man_standing`.
+    public static let lastManStanding = QuorumFlags(rawValue: 4)
+    /// `auto_tie_breaker`.
+    public static let autoTieBreaker = QuorumFlags(rawValue: 8)
+
+    /// The flags of a set of options.
+    public init(_ options: QuorumOptions) {
+        var flags: QuorumFlags = []
+        if options.twoNode { flags.insert(.twoNode) }
+        if options.isWaitForAllEnabled { flags.insert(.waitForAll) }
+        if options.lastManStanding { flags.insert(.lastManStanding) }
+        if options.autoTieBreaker != nil { flags.insert(.autoTieBreaker) }
+        self = flags
     }
 }
 

@@ -10,6 +10,7 @@ extension GroupMessaging {
             start(view, into: &output)
         case .operational(var stream):
             guard view.id > stream.view.id else { return }
+            phase = .waiting
             let frozen = stream.freeze()
             var reports = earlyReports
             earlyReports = [:]
@@ -19,6 +20,7 @@ extension GroupMessaging {
             sendFlushRequests(into: &output)
         case .flushing(var flush):
             guard view.id > flush.next.id else { return }
+            phase = .waiting
             flush.next = view
             flush.group = Self.group(old: flush.old.view, next: view)
             flush.reports = flush.reports.filter { flush.group.contains($0.key) }
@@ -55,9 +57,15 @@ extension GroupMessaging {
         var reply: FlushReport?
         switch phase {
         case .flushing(var flush) where flush.old.view.id == report.oldView:
+            phase = .waiting
             if flush.group.contains(sender.node) && flush.old.view.contains(sender) {
                 if report.notMember {
                     flush.group.remove(sender.node)
+                    if flush.source == sender.node {  // our source lost the view: decide again without it
+                        flush.cut = nil
+                        flush.source = nil
+                        flush.old.deliveryLimit = Swift.max(flush.old.delivered, flush.reports[local.node] ?? 0)
+                    }
                 } else {
                     flush.reports[sender.node] = Swift.max(flush.reports[sender.node] ?? 0, report.complete)
                 }
@@ -66,8 +74,10 @@ extension GroupMessaging {
                 oldView: report.oldView, newView: flush.next.id, complete: flush.reports[local.node] ?? 0,
                 wantsReply: false, notMember: false)
             phase = .flushing(flush)
-        case .operational(var stream) where stream.view.id == report.oldView && stream.view.contains(sender):
+        case .operational(var stream)
+        where stream.view.id == report.oldView && stream.view.contains(sender) && report.wantsReply:
             // A faster member flushes our view before Membership told us: stop delivering past our report.
+            phase = .waiting
             let frozen = stream.freeze()
             if !report.notMember { earlyReports[sender.node] = report.complete }
             reply = FlushReport(
@@ -75,7 +85,7 @@ extension GroupMessaging {
                 notMember: false)
             phase = .operational(stream)
         default:
-            if let old = retired, old.stream.view.id == report.oldView {
+            if let old = retired.first(where: { $0.stream.view.id == report.oldView }) {
                 reply = FlushReport(
                     oldView: report.oldView, newView: report.newView, complete: old.cut, wantsReply: false,
                     notMember: false)
@@ -91,6 +101,7 @@ extension GroupMessaging {
     /// Decides the cut once every group member reported, delivers up to it, and finishes the flush.
     mutating func progressFlush(into output: inout Output) {
         guard case .flushing(var flush) = phase else { return }
+        phase = .waiting
         if flush.cut == nil, flush.group.isSubset(of: Set(flush.reports.keys)) {
             let best = flush.reports.filter { flush.group.contains($0.key) }
                 .max { ($0.value, $1.key) < ($1.value, $0.key) }
@@ -110,7 +121,8 @@ extension GroupMessaging {
         var old = flush.old
         let resend = old.ownMessages.filter { $0.lastSequence > old.ownDeliveredSequence }.map(\.payload)
         old.ownMessages.removeAll()
-        retired = (old, cut)
+        retired.append((old, cut))
+        if retired.count > Self.retiredViews { retired.removeFirst() }
         var stream = ViewStream(view: flush.next, local: local, window: configuration.window)
         output.deliveries.append(.view(flush.next))
         for payload in resend { send(payload, on: &stream, into: &output) }
@@ -127,5 +139,23 @@ extension ViewStream {
             isOrdering = false
         }
         return deliveryLimit
+    }
+}
+
+extension GroupMessaging {
+    /// A one-line summary of the protocol state, for simulator traces and debugging (no payloads, no keys).
+    public var stateSummary: String {
+        switch phase {
+        case .waiting:
+            return "waiting queued=\(queued.count)"
+        case .operational(let stream):
+            return "operational \(stream.view.id) delivered=\(stream.delivered) order=\(stream.orderContiguous)"
+                + "/\(stream.highestOrderKnown) stable=\(stream.stable) own=\(stream.ownNext - 1)"
+        case .flushing(let flush):
+            return "flushing \(flush.old.view.id)->\(flush.next.id) group=\(flush.group.sorted()) "
+                + "reports=\(flush.reports.sorted { $0.key < $1.key }) cut=\(flush.cut.map { "\($0)" } ?? "-") "
+                + "source=\(flush.source.map { "\($0)" } ?? "-") delivered=\(flush.old.delivered) "
+                + "limit=\(flush.old.deliveryLimit) order=\(flush.old.orderContiguous)"
+        }
     }
 }

@@ -72,8 +72,10 @@ public struct GroupMessaging: Sendable {
     var phase: Phase = .waiting
     /// Messages submitted while no view is operational, sent once one is.
     var queued: Deque<ByteBuffer> = []
-    /// The last closed view and its cut, kept to answer slower members' flush and retransmission requests.
-    var retired: (stream: ViewStream, cut: UInt64)?
+    /// The last closed views and their cuts, kept to answer slower members' flush and retransmission requests.
+    var retired: [(stream: ViewStream, cut: UInt64)] = []
+    /// How many closed views are kept for slower members.
+    static let retiredViews = 3
     /// Flush reports that arrived for our current view before Membership told us of the next one.
     var earlyReports: [NodeID: UInt64] = [:]
 
@@ -87,6 +89,15 @@ public struct GroupMessaging: Sendable {
     public var currentView: View? {
         if case .operational(let stream) = phase { return stream.view }
         return nil
+    }
+
+    /// The newest view this member is in or flushing towards (0 before any).
+    var newestViewID: ViewID {
+        switch phase {
+        case .waiting: ViewID(0)
+        case .operational(let stream): stream.view.id
+        case .flushing(let flush): flush.next.id
+        }
     }
 
     /// Whether a message of `size` bytes may be submitted now (flow control).
@@ -104,8 +115,8 @@ public struct GroupMessaging: Sendable {
     public var bufferedUnits: Int {
         switch phase {
         case .waiting: 0
-        case .operational(let stream): stream.bufferedUnits + (retired?.stream.bufferedUnits ?? 0)
-        case .flushing(let flush): flush.old.bufferedUnits + (retired?.stream.bufferedUnits ?? 0)
+        case .operational(let stream): stream.bufferedUnits + retired.reduce(0) { $0 + $1.stream.bufferedUnits }
+        case .flushing(let flush): flush.old.bufferedUnits + retired.reduce(0) { $0 + $1.stream.bufferedUnits }
         }
     }
 
@@ -141,6 +152,7 @@ public struct GroupMessaging: Sendable {
             queued.append(payload)
             return
         }
+        phase = .waiting
         send(payload, on: &stream, into: &output)
         phase = .operational(stream)
     }
@@ -179,8 +191,13 @@ public struct GroupMessaging: Sendable {
                 stream.accept(report, from: sender.node)
             }
         case .nack(let nack):
-            withStream(nack.view, from: sender) { stream in
+            let found = withStream(nack.view, from: sender) { stream in
                 stream.answer(nack, from: sender.node, into: &output)
+            }
+            if !found, nack.target == .global, nack.view < newestViewID {
+                // We no longer hold that view: tell the flushing member not to count on us as its source.
+                let gone = FlushReport(oldView: nack.view, newView: ViewID(0), complete: 0, wantsReply: false, notMember: true)
+                output.unicast[sender.node, default: []].append(.flush(gone))
             }
         case .flush(let report):
             receiveFlush(report, from: sender, into: &output)
@@ -191,28 +208,28 @@ public struct GroupMessaging: Sendable {
     }
 
     /// Runs `body` on the stream of `view` (current, flushing or retired) if `sender` is a member of it.
-    mutating func withStream(_ view: ViewID, from sender: Member, _ body: (inout ViewStream) -> Void) {
+    @discardableResult
+    mutating func withStream(_ view: ViewID, from sender: Member, _ body: (inout ViewStream) -> Void) -> Bool {
         switch phase {
         case .operational(var stream) where stream.view.id == view:
-            guard stream.view.contains(sender) else { return }
+            guard stream.view.contains(sender) else { return true }
             phase = .waiting
             body(&stream)
             phase = .operational(stream)
-            return
+            return true
         case .flushing(var flush) where flush.old.view.id == view:
-            guard flush.old.view.contains(sender) else { return }
+            guard flush.old.view.contains(sender) else { return true }
             phase = .waiting
             body(&flush.old)
             phase = .flushing(flush)
-            return
+            return true
         default:
             break
         }
-        if var old = retired, old.stream.view.id == view, old.stream.view.contains(sender) {
-            retired = nil
-            body(&old.stream)
-            retired = old
-        }
+        guard let index = retired.firstIndex(where: { $0.stream.view.id == view }) else { return false }
+        guard retired[index].stream.view.contains(sender) else { return true }
+        body(&retired[index].stream)
+        return true
     }
 }
 

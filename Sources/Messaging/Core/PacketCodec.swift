@@ -117,6 +117,8 @@ public struct PacketDropCounters: Hashable, Sendable {
     public var replayed = 0
     /// Our own packets looped back.
     public var fromSelf = 0
+    /// All zero.
+    public init() {}
     /// Sum of all drops.
     public var total: Int { malformed + wrongCluster + unauthentic + replayed + fromSelf }
 

@@ -112,6 +112,7 @@ extension GroupMessaging {
         guard case .operational(var stream) = phase,
             stream.delivered - stream.reportedDelivered >= UInt64(Swift.max(1, configuration.window / 4))
         else { return }
+        phase = .waiting
         output.multicast.append(stream.statusFrame())
         phase = .operational(stream)
     }

@@ -59,6 +59,12 @@ struct ViewStream: Sendable {
     }
 
     var isSequencer: Bool { view.sequencer == local }
+
+    /// Mutates a sender's state in place (a copy would duplicate its units on every packet).
+    static func modify(_ state: inout SenderState?, _ body: (inout SenderState) -> Void) {
+        guard state != nil else { return }
+        body(&state!)
+    }
     /// Own units sent and not yet stable: what flow control bounds.
     var ownUnstable: Int { Int(ownNext - 1 - ownStable) }
     /// Units held in memory (for the bounded-buffer invariant).
@@ -96,15 +102,16 @@ struct ViewStream: Sendable {
     /// Stores a unit if it is new and within the window; returns whether anything changed.
     @discardableResult
     mutating func accept(_ unit: DataUnit) -> Bool {
-        guard var state = senders[unit.origin] else { return false }
+        guard let state = senders[unit.origin] else { return false }
         let floor = Swift.max(state.contiguous, state.ordered)
         guard unit.sequence > state.contiguous, state.units[unit.sequence] == nil,
             unit.sequence <= floor + UInt64(window), !isStable(unit.origin, unit.sequence)
         else { return false }
-        state.units[unit.sequence] = unit
-        state.highestKnown = Swift.max(state.highestKnown, unit.sequence)
-        while state.units[state.contiguous + 1] != nil { state.contiguous += 1 }
-        senders[unit.origin] = state
+        Self.modify(&senders[unit.origin]) { state in
+            state.units[unit.sequence] = unit
+            state.highestKnown = Swift.max(state.highestKnown, unit.sequence)
+            while state.units[state.contiguous + 1] != nil { state.contiguous += 1 }
+        }
         return true
     }
 
@@ -132,10 +139,9 @@ struct ViewStream: Sendable {
         let index = Int(global - base)
         guard slots[index] == nil else { return }
         slots[index] = slot
-        if var state = senders[slot.sender] {
+        Self.modify(&senders[slot.sender]) { state in
             state.ordered = Swift.max(state.ordered, slot.sequence)
             state.highestKnown = Swift.max(state.highestKnown, slot.sequence)
-            senders[slot.sender] = state
         }
         highestOrderKnown = Swift.max(highestOrderKnown, global)
         while let next = self.slot(orderContiguous + 1) {
@@ -172,8 +178,7 @@ struct ViewStream: Sendable {
     /// Records a peer's progress; returns whether stability advanced.
     mutating func accept(_ report: StatusReport, from sender: NodeID) {
         guard senders[sender] != nil else { return }
-        let known = senders[sender]?.highestKnown ?? 0
-        senders[sender]?.highestKnown = Swift.max(known, report.highestSent)
+        Self.modify(&senders[sender]) { $0.highestKnown = Swift.max($0.highestKnown, report.highestSent) }
         highestOrderKnown = Swift.max(highestOrderKnown, report.highestOrdered)
         peerDelivered[sender] = Swift.max(peerDelivered[sender] ?? 0, report.delivered)
         advanceStability()

@@ -1,0 +1,106 @@
+import Foundation
+import NIOCore
+
+/// Everything the daemon's run loop reacts to, from sockets and timers, in one stream.
+enum DaemonInput: Sendable {
+    case datagram(AddressedEnvelope<ByteBuffer>)
+    case clientConnected(UInt64, any Channel, credentials: PeerCredentials)
+    case clientRequest(UInt64, ClientRequest)
+    case clientMalformed(UInt64, String)
+    case clientDisconnected(UInt64)
+    case membershipTimer
+    case messagingTimer
+    case shutdownRequested
+}
+
+/// The process at the other end of a Unix socket, as the kernel reports it (SO_PEERCRED).
+public struct PeerCredentials: Sendable, Hashable {
+    /// Process id.
+    public var pid: Int32
+    /// User id.
+    public var uid: UInt32
+    /// Primary group id.
+    public var gid: UInt32
+
+    /// Reads the credentials of a connected Unix socket.
+    static func of(_ channel: any Channel) -> EventLoopFuture<PeerCredentials> {
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
+        }
+        let future: EventLoopFuture<KernelCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        return future.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid) }
+    }
+
+    /// Heartbeat's rule: root, the daemon's own user, or a member of the cluster group may connect.
+    func isAllowed(clusterGroup: String) -> Bool {
+        if uid == 0 || uid == geteuid() { return true }
+        guard let group = getgrnam(clusterGroup) else { return false }
+        let gid = group.pointee.gr_gid
+        if self.gid == gid { return true }
+        guard let user = getpwuid(uid), let name = user.pointee.pw_name else { return false }
+        var count: Int32 = 64
+        var groups = [gid_t](repeating: 0, count: 64)
+        guard getgrouplist(name, self.gid, &groups, &count) >= 0 else { return false }
+        return groups.prefix(Int(count)).contains(gid)
+    }
+}
+
+/// Linux's `struct ucred` (pid, uid, gid as three 32-bit fields), which Glibc's module does not export.
+struct KernelCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}
+
+/// Forwards every datagram to the run loop; decoding happens there.
+final class DatagramForwarder: ChannelInboundHandler, Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let sink: AsyncStream<DaemonInput>.Continuation
+
+    init(sink: AsyncStream<DaemonInput>.Continuation) { self.sink = sink }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        sink.yield(.datagram(unwrapInboundIn(data)))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // ICMP port unreachable and similar are normal while peers are down; keep reading.
+    }
+}
+
+/// Frames a client connection: length-prefixed request bodies in, events out (already framed by the daemon).
+final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    // @unchecked: `buffer` is only touched on the channel's event loop, as NIO guarantees for handler callbacks.
+    typealias InboundIn = ByteBuffer
+    let id: UInt64
+    let sink: AsyncStream<DaemonInput>.Continuation
+    private var buffer = ByteBuffer()
+
+    init(id: UInt64, sink: AsyncStream<DaemonInput>.Continuation) {
+        self.id = id
+        self.sink = sink
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        buffer.writeBuffer(&incoming)
+        do {
+            while var body = try ClientFraming.nextBody(from: &buffer) {
+                sink.yield(.clientRequest(id, try ClientRequest.decode(&body)))
+            }
+            buffer.discardReadBytes()
+        } catch {
+            sink.yield(.clientMalformed(id, "\(error)"))
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        sink.yield(.clientDisconnected(id))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

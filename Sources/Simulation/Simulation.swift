@@ -1,4 +1,0 @@
-/// Namespace marker for the deterministic cluster simulator (tests only).
-public enum SimulationLayer {
-    public static let name = "Simulation"
-}
