@@ -58,7 +58,7 @@ let package = Package(
             name: "Messaging", dependencies: ["COpenSSL", nioCore, nioPosix, logging, metrics, lifecycle, collections],
             swiftSettings: optimized),
         .target(name: "Membership", dependencies: ["Messaging", nioCore, nioPosix, logging, lifecycle, collections], swiftSettings: strict),
-        .target(name: "ResourceAgents", dependencies: ["XML", logging, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
+        .target(name: "ResourceAgents", dependencies: ["XML", logging, metrics, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
         .target(
             name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, lifecycle, collections],
             swiftSettings: strict),
@@ -72,6 +72,9 @@ let package = Package(
         tool("crm_shadow", ["CRM", "XML", argumentParser]),
         tool("crm_error", ["CRM", argumentParser]),
         tool("crm_simulate", ["CRM", "XML", argumentParser]),
+        tool("lrmd", ["ResourceAgents", argumentParser, logging, lifecycle]),
+        tool("lrmadmin", ["ResourceAgents", argumentParser]),
+        tool("lrm-bench", ["ResourceAgents", argumentParser, logging, lifecycle]),
         tool("heartbeat", ["Membership", "Messaging", argumentParser, logging, lifecycle]),
         tool("crm_node", ["Membership", argumentParser]),
         tool("ha-status", ["Membership", argumentParser]),

@@ -1,5 +1,5 @@
-// TODO(#2): placeholder until this tool is written; fails loudly rather than doing the wrong thing.
-import Foundation
+// crm_attribute: cluster options and permanent node attributes (see Docs/Tools.md). Logic: CRM's `CRMAttribute`.
+import CRM
+import Glibc
 
-FileHandle.standardError.write(Data("crm_attribute: not implemented yet\n".utf8))
-exit(3)
+exit(CRMAttribute.run(Array(CommandLine.arguments.dropFirst()), program: CommandLine.arguments.first ?? "crm_attribute"))

@@ -1,5 +1,8 @@
-// TODO(#2): placeholder until this tool is written; fails loudly rather than doing the wrong thing.
-import Foundation
+// crm_resource: list, inspect and change resources (see Docs/Tools.md). Logic: CRM's `CRMResource`.
+import CRM
+import Glibc
 
-FileHandle.standardError.write(Data("crm_resource: not implemented yet\n".utf8))
-exit(3)
+exit(
+    CRMResource.run(
+        Array(CommandLine.arguments.dropFirst()), program: CommandLine.arguments.first ?? "crm_resource",
+        now: Int(time(nil))))

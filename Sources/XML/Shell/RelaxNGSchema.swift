@@ -49,6 +49,10 @@ public final class RelaxNGSchema {
         let box = Unmanaged.passRetained(collector)
         defer { box.release() }
         xmlRelaxNGSetValidStructuredErrors(context, collectIssue, box.toOpaque())
+        // ID/IDREF checks (dangling references) report through libxml2's per-thread structured handler, not
+        // the context's; route that one to the collector too for the duration of this call.
+        xmlSetStructuredErrorFunc(box.toOpaque(), collectIssue)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
         let result = xmlRelaxNGValidateDoc(context, document.pointer)
         if result != 0 && collector.issues.isEmpty {
             return [XMLValidationIssue(line: 0, element: document.root.name, message: "document is not valid")]

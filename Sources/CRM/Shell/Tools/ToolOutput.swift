@@ -23,7 +23,11 @@ public enum PacemakerResult {
             text += "  \(status)/>\n"
         } else {
             text += "  \(status)>\n    <errors>\n"
-            for error in errors { text += "      <error>\(xmlEscaped(error))</error>\n" }
+            // Element content escapes only &, < and > (as libxml2 writes it); quotes stay as they are.
+            for error in errors {
+                let content = error.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+                text += "      <error>\(content)</error>\n"
+            }
             text += "    </errors>\n  </status>\n"
         }
         return text + "</pacemaker-result>\n"

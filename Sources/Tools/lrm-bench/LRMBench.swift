@@ -1,0 +1,183 @@
+import ArgumentParser
+import Glibc
+import Logging
+import ResourceAgents
+import ServiceLifecycle
+
+/// `ha-bench lrm`: Dummy monitor operations through lrmd against a bare fork/exec of the same agent.
+struct LRMBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lrm",
+        abstract: "Benchmark the local resource manager: lrmd overhead and monitor throughput.",
+        discussion: """
+            Runs the same agent action, in interleaved rounds so that load from other processes hits every \
+            variant alike: (1) bare posix_spawn + waitpid; (2) the process supervisor alone; (3) through \
+            lrmd's Unix socket, one operation at a time. Then (4) throughput: many resources' operations \
+            queued in lrmd at once, against bare fork/exec with one worker per core. lrmd runs in this \
+            process (the service the daemon runs) and is reached over its socket.
+            """)
+
+    @Option(help: "Agent to run (CLASS:PROVIDER:TYPE).") var agent: String = "ocf:heartbeat:Dummy"
+    @Option(help: "Action to run.") var action: String = "monitor"
+    @Option(help: "Interleaved rounds for the sequential measurements.") var rounds: Int = 10
+    @Option(help: "Operations per variant per round.") var perRound: Int = 40
+    @Option(help: "Resources for the throughput measurement.") var resources: Int = 50
+    @Option(help: "Operations per resource for the throughput measurement.") var perResource: Int = 20
+    @Option(help: "Extra OCF agent directories (colon-separated), searched before OCF_RA_PATH.") var ocfPath: String?
+
+    func validate() throws {
+        guard rounds > 0, perRound > 0, resources > 0, perResource > 0 else {
+            throw ValidationError("counts must be positive")
+        }
+    }
+
+    func run() async throws {
+        let identifier = try AgentIdentifier(parsing: agent)
+        var environment = RunDirectory.environment
+        if let ocfPath {
+            environment["OCF_RA_PATH"] = ocfPath + ":" + (environment["OCF_RA_PATH"] ?? "/usr/lib/ocf/resource.d")
+        }
+        let locator = AgentLocator(environment: environment)
+        guard let path = locator.path(for: identifier) else { throw ValidationError("agent \(agent) is not installed") }
+        let directory = makeTemporaryDirectory()
+        defer { removeDirectory(directory) }
+        let settings = AgentEnvironmentSettings(resourceTemporaryDirectory: directory)
+        let invocation = AgentInvocation(
+            resource: "bench0", agent: identifier, action: action, parameters: ["state": "\(directory)/bench0"])
+        let command = invocation.command(path: path, settings: settings)
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        print("lrm benchmark: \(agent) \(action); \(cores) cores; load average \(loadAverage())")
+        let measurement = LRMDMeasurement(
+            locator: locator, settings: settings, directory: directory, agent: identifier, action: action)
+        let figures = try await measurement.measure { client in
+            var samples = Samples()
+            let supervisor = try ProcessSupervisor()
+            defer { supervisor.shutdown() }
+            let direct = AgentRunner(locator: locator, settings: settings, supervisor: supervisor)
+            for _ in 0..<rounds {
+                samples.bare.append(try BareSpawner.measure(command, count: perRound, workers: 1))
+                samples.supervisor.append(
+                    try await Timing.measure(perRound) { _ = await direct.run(invocation) })
+                samples.lrmd.append(try await Timing.measure(perRound) { try await measurement.once(client) })
+            }
+            let bareParallel = try BareSpawner.measure(command, count: resources * perResource, workers: cores)
+            let throughput = try await measurement.throughput(client, resources: resources, perResource: perResource)
+            return (samples, bareParallel, throughput)
+        }
+        Report(samples: figures.0, bareParallel: figures.1, throughput: figures.2, cores: cores).print()
+        print("load average after: \(loadAverage())")
+    }
+}
+
+/// Per-round means of each variant.
+struct Samples {
+    var bare: [Timing] = []
+    var supervisor: [Timing] = []
+    var lrmd: [Timing] = []
+}
+
+/// Wall and CPU time of a batch of sequential operations.
+struct Timing {
+    var count: Int
+    var wall: Double
+    var ownCPU: Double
+    var childCPU: Double
+
+    var wallPerOperation: Double { wall / Double(count) * 1000 }
+    var ownCPUPerOperation: Double { ownCPU / Double(count) * 1000 }
+    var childCPUPerOperation: Double { childCPU / Double(count) * 1000 }
+
+    static func measure(_ count: Int, _ body: () async throws -> Void) async throws -> Timing {
+        let own = processCPUSeconds(children: false)
+        let child = processCPUSeconds(children: true)
+        let start = ContinuousClock.now
+        for _ in 0..<count { try await body() }
+        return Timing(
+            count: count, wall: seconds(ContinuousClock.now - start), ownCPU: processCPUSeconds(children: false) - own,
+            childCPU: processCPUSeconds(children: true) - child)
+    }
+}
+
+struct Report {
+    var samples: Samples
+    var bareParallel: Timing
+    var throughput: Timing
+    var cores: Int
+
+    func print() {
+        let bare = median(samples.bare.map(\.wallPerOperation))
+        let supervisor = median(samples.supervisor.map(\.wallPerOperation))
+        let lrmd = median(samples.lrmd.map(\.wallPerOperation))
+        let overheads = zip(samples.bare, samples.lrmd).map { ($1.wallPerOperation - $0.wallPerOperation) }
+        let overhead = median(overheads)
+        let agentCPU = median(samples.bare.map(\.childCPUPerOperation))
+        let lrmdCPU = median(samples.lrmd.map(\.ownCPUPerOperation))
+        let bareCPU = median(samples.bare.map(\.ownCPUPerOperation))
+        let rounds = samples.bare.count
+        let count = samples.bare.first?.count ?? 0
+        Swift.print("sequential, median of \(rounds) interleaved rounds of \(count) operations each:")
+        Swift.print("  bare posix_spawn + waitpid      \(format(bare)) ms/op  (agent CPU \(format(agentCPU)) ms/op)")
+        Swift.print("  process supervisor alone        \(format(supervisor)) ms/op")
+        Swift.print("  through lrmd's socket           \(format(lrmd)) ms/op")
+        Swift.print(
+            "  lrmd wall overhead              \(format(overhead)) ms/op = \(format(overhead / bare * 100))% of bare")
+        Swift.print("  parent CPU, bare spawn+wait     \(format(bareCPU)) ms/op")
+        Swift.print(
+            "  lrmd+client CPU                 \(format(lrmdCPU)) ms/op = \(format(lrmdCPU / agentCPU * 100))% of the agent's CPU"
+        )
+        Swift.print("throughput (\(throughput.count) operations):")
+        Swift.print(
+            "  bare fork/exec, \(cores) workers        \(format(Double(bareParallel.count) / bareParallel.wall)) ops/s")
+        Swift.print("  lrmd, many resources queued     \(format(Double(throughput.count) / throughput.wall)) ops/s")
+        Swift.print("  lrmd+client CPU under load      \(format(throughput.ownCPUPerOperation)) ms/op")
+        var result = "RESULT lrm_bare_ms=\(format(bare)) lrm_lrmd_ms=\(format(lrmd))"
+        result += " lrm_overhead_percent=\(format(overhead / bare * 100))"
+        result += " lrm_cpu_percent_of_agent=\(format(lrmdCPU / agentCPU * 100))"
+        result += " lrm_ops_per_second=\(format(Double(throughput.count) / throughput.wall))"
+        Swift.print(result)
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func format(_ value: Double) -> String { String((value * 100).rounded() / 100) }
+
+func loadAverage() -> String {
+    var loads = [Double](repeating: 0, count: 3)
+    _ = getloadavg(&loads, 3)
+    return loads.map(format).joined(separator: " ")
+}
+
+func makeTemporaryDirectory() -> String {
+    var template = Array("/tmp/lrm-bench-XXXXXX".utf8CString)
+    let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+    return path.map { String(cString: $0) } ?? "/tmp"
+}
+
+func removeDirectory(_ path: String) {
+    guard path.hasPrefix("/tmp/lrm-bench-"), let handle = opendir(path) else { return }
+    while let entry = readdir(handle) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if name != "." && name != ".." { unlink("\(path)/\(name)") }
+    }
+    closedir(handle)
+    rmdir(path)
+}
+
+func seconds(_ duration: Duration) -> Double {
+    let (whole, attoseconds) = duration.components
+    return Double(whole) + Double(attoseconds) / 1e18
+}
+
+/// CPU time (user + system) of this process, or of its reaped children, in seconds.
+func processCPUSeconds(children: Bool) -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}

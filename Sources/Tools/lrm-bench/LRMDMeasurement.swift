@@ -1,0 +1,76 @@
+import Logging
+import ResourceAgents
+import ServiceLifecycle
+
+/// Operations through a real lrmd service over its Unix socket.
+struct LRMDMeasurement: Sendable {
+    let locator: AgentLocator
+    let settings: AgentEnvironmentSettings
+    let directory: String
+    let agent: AgentIdentifier
+    let action: String
+
+    /// Starts lrmd, connects a subscribed client, runs `body`, shuts lrmd down.
+    func measure<T: Sendable>(_ body: (LRMDClient) async throws -> T) async throws -> T {
+        var logger = Logger(label: "ha.bench.lrmd")
+        logger.logLevel = .error
+        let configuration = LRMDConfiguration(runDirectory: directory, locator: locator, settings: settings)
+        let service = LRMDService(configuration: configuration, logger: logger)
+        let group = ServiceGroup(services: [service], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            await service.waitUntilListening()
+            let client = try await LRMDClient.connect(socketPath: configuration.socketPath)
+            try await client.subscribe()
+            try await client.register(
+                ResourceDefinition(id: "bench0", agent: agent, parameters: ["state": "\(directory)/bench0"]))
+            let value = try await body(client)
+            await client.close()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return value
+        }
+    }
+
+    /// One operation, waited for.
+    func once(_ client: LRMDClient) async throws {
+        try check(await client.executeAndWait(OperationRequest(key: OperationKey(resource: "bench0", action: action))))
+    }
+
+    /// `resources × perResource` operations queued at once; returns when all have completed.
+    func throughput(_ client: LRMDClient, resources: Int, perResource: Int) async throws -> Timing {
+        for index in 0..<resources {
+            let id = "bench\(index)"
+            try await client.register(
+                ResourceDefinition(id: id, agent: agent, parameters: ["state": "\(directory)/\(id)"]))
+        }
+        let total = resources * perResource
+        var callIDs: Set<CallID> = []
+        return try await Timing.measure(1) {
+            for round in 0..<perResource {
+                for index in 0..<resources {
+                    let request = OperationRequest(
+                        key: OperationKey(resource: "bench\(index)", action: action), parameters: ["round": "\(round)"])
+                    callIDs.insert(try await client.execute(request))
+                }
+            }
+            var done = 0
+            for await result in client.results where callIDs.contains(result.callID) {
+                try check(result)
+                done += 1
+                if done == total { break }
+            }
+        }.scaled(to: total)
+    }
+
+    func check(_ result: OperationResult) throws {
+        guard result.status == .done, result.exitCode == .notRunning || result.exitCode == .success else {
+            throw BenchError.operationFailed(
+                "\(result.key): rc \(result.exitCode) \(result.status) \(result.exitReason)")
+        }
+    }
+}
+
+extension Timing {
+    func scaled(to count: Int) -> Timing { Timing(count: count, wall: wall, ownCPU: ownCPU, childCPU: childCPU) }
+}
