@@ -25,6 +25,7 @@ func demoCIB(nodes: Int) -> String {
 enum ControllerSeeds {
     static var pullRequest: [UInt64] {
         if let text = Environment.seed, let seed = UInt64(text) { return [seed] }
+        if let range = Environment.seedRange { return Array(range) }
         return Array(1...12)
     }
 }

@@ -6,6 +6,7 @@ import Testing
 enum ReplicationSeeds {
     static var pullRequest: [UInt64] {
         if let text = Environment.seed, let seed = UInt64(text) { return [seed] }
+        if let range = Environment.seedRange { return Array(range) }
         return Array(1...60)
     }
 }
