@@ -107,6 +107,37 @@ import XML
         }
     }
 
+    /// Edits the schema must refuse (78) and ones it must accept, starting from `cibadmin --empty`.
+    @Test(.enabled(if: CIBToolHarness.hasPacemaker, "Debian's /usr/sbin/cibadmin is not installed"))
+    func schemaDecisionsMatchPacemaker() throws {
+        let directory = try CIBToolHarness.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let empty = try CIBToolHarness.run(CIBToolHarness.pacemakerCibadmin, ["--empty"])
+        let theirs = directory.appendingPathComponent("theirs.xml").path
+        let ours = directory.appendingPathComponent("ours.xml").path
+        try empty.output.write(toFile: theirs, atomically: true, encoding: .utf8)
+        try empty.output.write(toFile: ours, atomically: true, encoding: .utf8)
+        let primitive = #"<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/>"#
+        let steps: [Step] = [
+            ["-C", "-o", "resources", "-X", #"<primitive id="p" class="ocf" provider="heartbeat" type="Dummy" bogus="1"/>"#],
+            ["-C", "-o", "nodes", "-X", #"<node id="1"/>"#],
+            ["-C", "-o", "constraints", "-X", #"<rsc_location id="l" rsc="nosuch" node="n" score="1"/>"#],
+            ["-C", "-o", "resources", "-X", primitive],
+            ["-C", "-o", "constraints", "-X", #"<rsc_location id="l" rsc="p" node="n" score="1"/>"#],
+            ["-D", "-X", #"<primitive id="p"/>"#], ["-M", "-X", #"<cib validate-with="pacemaker-9.9"/>"#],
+            ["-C", "-o", "resources", "-X", primitive], ["-M", "-X", #"<primitive id="p" type="Stateful"/>"#],
+        ]
+        for step in steps {
+            let expected = try CIBToolHarness.run(CIBToolHarness.pacemakerCibadmin, step, environment: ["CIB_file": theirs])
+            let actual = try CIBToolHarness.run(CIBToolHarness.ours("cibadmin"), step, environment: ["CIB_file": ours])
+            #expect(actual.status == expected.status, "exit code of \(step): \(actual.error)")
+            #expect(
+                CIBToolHarness.normalized(try String(contentsOfFile: ours, encoding: .utf8))
+                    == CIBToolHarness.normalized(try String(contentsOfFile: theirs, encoding: .utf8)),
+                "CIB after \(step) differs")
+        }
+    }
+
     @Test func skipsVisiblyWithoutPacemaker() {
         if !CIBToolHarness.hasPacemaker {
             print("cibadmin compatibility tests skipped: /usr/sbin/cibadmin is not installed")

@@ -27,10 +27,11 @@ public enum Cibadmin {
         "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, "
         + "the --force flag is required in order to proceed."
 
-    /// Runs cibadmin with `arguments` (no program name) and returns the exit status.
+    /// Runs cibadmin with `arguments` (no program name) and returns the exit status. Every edit is
+    /// validated with `validator` (the shipped schema by default; nil turns validation off).
     public static func run(
         _ arguments: [String], environment: [String: String] = CIBSession.processEnvironment(),
-        validator: (any CIBValidator)? = nil
+        validator: (any CIBValidator)? = CIBSchema()
     ) -> Int32 {
         let parsed: ToolArguments
         do {

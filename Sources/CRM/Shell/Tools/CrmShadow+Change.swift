@@ -65,7 +65,7 @@ extension CrmShadow {
         let shadow = try loadShadow(name, environment)
         let live: CIBSession
         do {
-            live = try CIBSession(environment: liveEnvironment(environment))
+            live = try CIBSession(environment: liveEnvironment(environment), validator: CIBSchema())
         } catch {
             throw Failure(error.exitCode, "Could not connect to the CIB: \(error)")
         }
