@@ -17,11 +17,17 @@ import XML
         ["-C", "-o", "constraints", "-X", #"<rsc_location id="loc-t" rsc="{RSC}" node="node9" score="100"/>"#],
         ["-M", "-X", #"<node id="n9" uname="node9b"/>"#],
         ["-M", "-X", #"<nvpair id="nosuch" value="1"/>"#],
-        ["-M", "-X", #"<primitive id="{RSC}"><meta_attributes id="A-tm"><nvpair id="A-tm-c" name="counter" value="value++"/></meta_attributes></primitive>"#],
+        [
+            "-M", "-X",
+            #"<primitive id="{RSC}"><meta_attributes id="A-tm"><nvpair id="A-tm-c" name="counter" value="value++"/></meta_attributes></primitive>"#,
+        ],
         ["-M", "-X", #"<nvpair id="A-tm-c" value="value++"/>"#],
         ["-M", "-X", #"<nvpair id="A-tm-c" value="value+=10"/>"#],
         ["-M", "-X", #"<nvpair id="A-tm-c" value="value+=INFINITY"/>"#],
-        ["-M", "-c", "-o", "crm_config", "-X", #"<cluster_property_set id="extra"><nvpair id="extra-a" name="a" value="1"/></cluster_property_set>"#],
+        [
+            "-M", "-c", "-o", "crm_config", "-X",
+            #"<cluster_property_set id="extra"><nvpair id="extra-a" name="a" value="1"/></cluster_property_set>"#,
+        ],
         ["-M", "-X", #"<cib admin_epoch="admin_epoch++"/>"#],
         ["-B"],
         ["-D", "-X", #"<nvpair id="A-tm-c" name="other"/>"#],
@@ -39,7 +45,8 @@ import XML
 
     static let corpusFiles = ["1-a-then-bm-move-b", "594", "clone-anon-failcount", "group-fail"]
 
-    @Test(.enabled(if: CIBToolHarness.hasPacemaker, "Debian's /usr/sbin/cibadmin is not installed"),
+    @Test(
+        .enabled(if: CIBToolHarness.hasPacemaker, "Debian's /usr/sbin/cibadmin is not installed"),
         arguments: corpusFiles)
     func sameResultsAsPacemaker(corpusName: String) throws {
         let directory = try CIBToolHarness.scratchDirectory()
@@ -119,7 +126,10 @@ import XML
         try empty.output.write(toFile: ours, atomically: true, encoding: .utf8)
         let primitive = #"<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/>"#
         let steps: [Step] = [
-            ["-C", "-o", "resources", "-X", #"<primitive id="p" class="ocf" provider="heartbeat" type="Dummy" bogus="1"/>"#],
+            [
+                "-C", "-o", "resources", "-X",
+                #"<primitive id="p" class="ocf" provider="heartbeat" type="Dummy" bogus="1"/>"#,
+            ],
             ["-C", "-o", "nodes", "-X", #"<node id="1"/>"#],
             ["-C", "-o", "constraints", "-X", #"<rsc_location id="l" rsc="nosuch" node="n" score="1"/>"#],
             ["-C", "-o", "resources", "-X", primitive],
@@ -128,7 +138,8 @@ import XML
             ["-C", "-o", "resources", "-X", primitive], ["-M", "-X", #"<primitive id="p" type="Stateful"/>"#],
         ]
         for step in steps {
-            let expected = try CIBToolHarness.run(CIBToolHarness.pacemakerCibadmin, step, environment: ["CIB_file": theirs])
+            let expected = try CIBToolHarness.run(
+                CIBToolHarness.pacemakerCibadmin, step, environment: ["CIB_file": theirs])
             let actual = try CIBToolHarness.run(CIBToolHarness.ours("cibadmin"), step, environment: ["CIB_file": ours])
             #expect(actual.status == expected.status, "exit code of \(step): \(actual.error)")
             #expect(

@@ -17,7 +17,9 @@ public enum CIBDigest {
         let holder = try! XMLDocument(rootName: "holder")
         let copy = holder.root.appendCopy(of: element)
         copy.forEachDescendant { node in
-            for (name, _) in node.attributes where volatileAttributes.contains(name) { try? node.setAttribute(name, nil) }
+            for (name, _) in node.attributes where volatileAttributes.contains(name) {
+                try? node.setAttribute(name, nil)
+            }
         }
         return MD5.hex(Array(copy.serialized().utf8))
     }

@@ -44,7 +44,8 @@ public enum Cibadmin {
             return CRMExitCode.ok.rawValue
         }
         if parsed.has("version") {
-            ToolStreams.writeOut("cibadmin (Linux-HA Swift) implementing Pacemaker feature set \(CIBDocument.featureSet)\n")
+            ToolStreams.writeOut(
+                "cibadmin (Linux-HA Swift) implementing Pacemaker feature set \(CIBDocument.featureSet)\n")
             return CRMExitCode.ok.rawValue
         }
         do {
@@ -87,8 +88,12 @@ public enum Cibadmin {
         let given = commands.filter { arguments.has($0) && $0 != "delete-all" }
         var command = given.last
         if command == nil, arguments.has("delete-all") { command = "delete-all" }
-        guard let command else { throw Failure(.usage, "cibadmin: no command given (one of -Q -C -M -R -D -E -B -P)\n\(usage)") }
-        if given.count > 1 { throw Failure(.usage, "cibadmin: only one command may be given, got --\(given.joined(separator: " --"))") }
+        guard let command else {
+            throw Failure(.usage, "cibadmin: no command given (one of -Q -C -M -R -D -E -B -P)\n\(usage)")
+        }
+        if given.count > 1 {
+            throw Failure(.usage, "cibadmin: only one command may be given, got --\(given.joined(separator: " --"))")
+        }
         if arguments.has("output-as"), let format = arguments.value("output-as"), format != "text" {
             throw Failure(.usage, "cibadmin: --output-as=\(format) is not supported (cibadmin prints XML and text)")
         }
@@ -98,13 +103,16 @@ public enum Cibadmin {
             ToolStreams.writeOut(CIBDocument.empty(validateWith: schema).xml.serialized(pretty: true))
             return .ok
         case "md5-sum", "md5-sum-versioned":
-            guard let input = try readInput(arguments, limit: CIBSession.maximumBytes(environment)) else { throw Failure(.usage, "cibadmin: -5/-6 need -X, -x or -p") }
+            guard let input = try readInput(arguments, limit: CIBSession.maximumBytes(environment)) else {
+                throw Failure(.usage, "cibadmin: -5/-6 need -X, -x or -p")
+            }
             let digest = command == "md5-sum" ? CIBDigest.onDisk(input.root) : CIBDigest.versioned(input.root)
             let label = command == "md5-sum" ? "Digest: " : "Versioned (\(CIBDocument.featureSet)) digest: "
             ToolStreams.writeOut(label + digest + "\n")
             return .ok
         case "upgrade":
-            throw Failure(.unimplementedFeature, "cibadmin: --upgrade is not supported yet (no schema transforms); TODO(#2)")
+            throw Failure(
+                .unimplementedFeature, "cibadmin: --upgrade is not supported yet (no schema transforms); TODO(#2)")
         default:
             break
         }
@@ -124,7 +132,9 @@ public enum Cibadmin {
         do {
             session = try CIBSession(environment: environment, validator: validator)
         } catch {
-            throw Failure(error.exitCode, "Could not connect to the CIB: \(error)\nInit failed, could not perform requested operations")
+            throw Failure(
+                error.exitCode,
+                "Could not connect to the CIB: \(error)\nInit failed, could not perform requested operations")
         }
         return try perform(command, target: target, input: input, arguments: arguments, session: session)
     }
