@@ -107,8 +107,12 @@ public enum Cibadmin {
                 throw Failure(.usage, "cibadmin: -5/-6 need -X, -x or -p")
             }
             let digest = command == "md5-sum" ? CIBDigest.onDisk(input.root) : CIBDigest.versioned(input.root)
-            let label = command == "md5-sum" ? "Digest: " : "Versioned (\(CIBDocument.featureSet)) digest: "
-            ToolStreams.writeOut(label + digest + "\n")
+            let label =
+                command == "md5-sum"
+                ? "Digest: " : "Versioned (\(input.root[attribute: "crm_feature_set"] ?? "(null)")) digest: "
+            // As Pacemaker: the label on stderr, so `$(cibadmin -5 -x f)` is just the digest.
+            ToolStreams.writeError(label)
+            ToolStreams.writeOut(digest + "\n")
             return .ok
         case "upgrade":
             throw Failure(
