@@ -44,7 +44,8 @@ enum BenchChild {
 
     /// With CIB_BENCH_TRACE set, prints the resident and peak memory at each phase to stderr.
     static func trace(_ phase: String) {
-        guard getenv("CIB_BENCH_TRACE") != nil, let bytes = try? CIBFileIO.read("/proc/self/status", limit: 1 << 20) else {
+        guard getenv("CIB_BENCH_TRACE") != nil, let bytes = try? CIBFileIO.read("/proc/self/status", limit: 1 << 20)
+        else {
             return
         }
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")

@@ -11,7 +11,9 @@ struct BenchDriver {
     init(arguments: [String]) {
         var index = 0
         while index + 1 < arguments.count {
-            if arguments[index] == "--sizes" { sizes = arguments[index + 1].split(separator: ",").compactMap { Int($0) } }
+            if arguments[index] == "--sizes" {
+                sizes = arguments[index + 1].split(separator: ",").compactMap { Int($0) }
+            }
             if arguments[index] == "--dir" { directory = arguments[index + 1] }
             index += 2
         }
@@ -33,11 +35,16 @@ struct BenchDriver {
         for size in sizes {
             let file = "\(directory)/cib-\(size).xml"
             if !CIBFileIO.exists(file) {
-                _ = measure(["/work/shared/tools/gen-cib", "--nodes", "32", "--resources", "\(size)", "--state", "running", "-o", file], [:])
+                _ = measure(
+                    [
+                        "/work/shared/tools/gen-cib", "--nodes", "32", "--resources", "\(size)", "--state", "running",
+                        "-o", file,
+                    ], [:])
             }
             let queryOurs = measure(["\(ourTools)/cib-bench", "query", file], [:])
             let queryTool = measure(["\(ourTools)/cibadmin", "-Q", "-o", "resources"], ["CIB_file": file])
-            let queryTheirs = hasPacemaker ? measure(["\(pacemaker)/cibadmin", "-Q", "-o", "resources"], ["CIB_file": file]) : nil
+            let queryTheirs =
+                hasPacemaker ? measure(["\(pacemaker)/cibadmin", "-Q", "-o", "resources"], ["CIB_file": file]) : nil
             report("load+validate+query", size, queryOurs, queryTheirs)
             report("cibadmin -Q -o resources", size, queryTool, queryTheirs)
             let nvpair = #"<nvpair id="cib-bootstrap-options-have-watchdog" value="true"/>"#
@@ -46,16 +53,20 @@ struct BenchDriver {
             copy(file, ourCopy)
             copy(file, theirCopy)
             let modifyOurs = measure(["\(ourTools)/cibadmin", "-M", "-X", nvpair], ["CIB_file": ourCopy])
-            let modifyTheirs = hasPacemaker ? measure(["\(pacemaker)/cibadmin", "-M", "-X", nvpair], ["CIB_file": theirCopy]) : nil
+            let modifyTheirs =
+                hasPacemaker ? measure(["\(pacemaker)/cibadmin", "-M", "-X", nvpair], ["CIB_file": theirCopy]) : nil
             report("cibadmin -M (one nvpair)", size, modifyOurs, modifyTheirs)
             let diffOurs = measure(["\(ourTools)/cib-bench", "diff-apply", file, ourCopy], [:])
             var diffTheirs: Sample?
             if hasPacemaker {
                 let patch = "\(directory)/patch-\(size).xml"
-                let made = measure(["/bin/sh", "-c", "\(pacemaker)/crm_diff -o \(file) -n \(theirCopy) > \(patch)"], [:])
-                let applied = measure(["/bin/sh", "-c", "\(pacemaker)/crm_diff -o \(file) -p \(patch) > /dev/null"], [:])
+                let made = measure(
+                    ["/bin/sh", "-c", "\(pacemaker)/crm_diff -o \(file) -n \(theirCopy) > \(patch)"], [:])
+                let applied = measure(
+                    ["/bin/sh", "-c", "\(pacemaker)/crm_diff -o \(file) -p \(patch) > /dev/null"], [:])
                 diffTheirs = Sample(
-                    seconds: made.seconds + applied.seconds, peakMiB: max(made.peakMiB, applied.peakMiB), status: applied.status)
+                    seconds: made.seconds + applied.seconds, peakMiB: max(made.peakMiB, applied.peakMiB),
+                    status: applied.status)
             }
             report("diff + apply", size, diffOurs, diffTheirs)
         }
@@ -66,10 +77,12 @@ struct BenchDriver {
         let ratio = theirs.map { String(format2($0.seconds / max(ours.seconds, 0.000_001))) + "x" } ?? "-"
         let theirTime = theirs.map { format3($0.seconds) } ?? "-"
         let theirPeak = theirs.map { format1($0.peakMiB) } ?? "-"
-        let failed = ours.status != 0 || (theirs?.status ?? 0) > 1 ? "  (exit \(ours.status)/\(theirs?.status ?? 0))" : ""
+        let failed =
+            ours.status != 0 || (theirs?.status ?? 0) > 1 ? "  (exit \(ours.status)/\(theirs?.status ?? 0))" : ""
         print(
             pad(name, 28) + pad("\(size)", 10, left: true) + pad(format3(ours.seconds), 13, left: true)
-                + pad(theirTime, 12, left: true) + pad(ratio, 8, left: true) + pad(format1(ours.peakMiB), 15, left: true)
+                + pad(theirTime, 12, left: true) + pad(ratio, 8, left: true)
+                + pad(format1(ours.peakMiB), 15, left: true)
                 + pad(theirPeak, 17, left: true) + failed)
     }
 

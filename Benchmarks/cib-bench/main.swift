@@ -16,6 +16,7 @@ case "diff-apply" where arguments.count == 3:
 case "run":
     exit(BenchDriver(arguments: Array(arguments.dropFirst())).run())
 default:
-    ToolStreams.writeError("usage: cib-bench run [--sizes 100,1000,10000] [--dir DIR] | query FILE | diff-apply OLD NEW\n")
+    ToolStreams.writeError(
+        "usage: cib-bench run [--sizes 100,1000,10000] [--dir DIR] | query FILE | diff-apply OLD NEW\n")
     exit(64)
 }

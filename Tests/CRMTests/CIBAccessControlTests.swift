@@ -40,11 +40,15 @@ import XML
 
     @Test func writesOnlyWherePermittedAndDeniedEditsChangeNothing() throws {
         var cib = try CIBFixtures.document(Self.cib(permissions: Self.operatorRole))
-        try cib.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="Stopped"/>"#), allowCreate: false), user: "tony")
+        try cib.apply(
+            .modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="Stopped"/>"#), allowCreate: false),
+            user: "tony")
         #expect(cib.version.epoch == 2)
         let before = cib.xml.serialized()
         #expect {
-            try cib.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-p" value="2"/>"#), allowCreate: false), user: "tony")
+            try cib.apply(
+                .modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-p" value="2"/>"#), allowCreate: false),
+                user: "tony")
         } throws: { error in
             (error as? CIBError)?.exitCode == .insufficientPrivileges
         }
@@ -59,9 +63,13 @@ import XML
             <acl_permission id="p4" kind="deny" reference="d1-tr"/>
             """
         var cib = try CIBFixtures.document(Self.cib(permissions: role))
-        try cib.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-p" value="2"/>"#), allowCreate: false), user: "tony")
+        try cib.apply(
+            .modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-p" value="2"/>"#), allowCreate: false),
+            user: "tony")
         #expect(throws: CIBError.self) {
-            try cib.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="x"/>"#), allowCreate: false), user: "tony")
+            try cib.apply(
+                .modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="x"/>"#), allowCreate: false),
+                user: "tony")
         }
         // what remains readable: only d1-p and the scaffolding (ids only) above it
         let visible = try cib.readableDocument(for: "tony")
@@ -77,7 +85,9 @@ import XML
         #expect(control.filteredForReading(cib.xml) != nil)
         #expect(!CIBAccessControl.isSubject("root") && !CIBAccessControl.isSubject("hacluster"))
         var disabled = try CIBFixtures.document(Self.cib(permissions: Self.operatorRole, enabled: false))
-        try disabled.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-p" value="9"/>"#), allowCreate: false), user: "nobody")
+        try disabled.apply(
+            .modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-p" value="9"/>"#), allowCreate: false),
+            user: "nobody")
         #expect(try disabled.query(.xpath("//nvpair[@id='d1-p']"), user: "nobody").first?[attribute: "value"] == "9")
     }
 }

@@ -33,7 +33,10 @@ import XML
                 try store.save(cib, writtenAt: "now")
             }
             let files = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-            #expect(files == ["cib-0.raw", "cib-0.raw.sig", "cib-1.raw", "cib-1.raw.sig", "cib.last", "cib.xml", "cib.xml.sig"])
+            #expect(
+                files == [
+                    "cib-0.raw", "cib-0.raw.sig", "cib-1.raw", "cib-1.raw.sig", "cib.last", "cib.xml", "cib.xml.sig",
+                ])
             #expect(try String(contentsOfFile: path + "/cib.last", encoding: .utf8) == "0\n")
             // cib-0 holds the third save (epoch 8), cib-1 the second (epoch 7)
             let newest = try #require(store.newestValidBackup())
@@ -49,7 +52,8 @@ import XML
             try cib.apply(.bump)
             try store.save(cib, writtenAt: "two")
             let text = try String(contentsOfFile: store.cibPath, encoding: .utf8)
-            try text.replacingOccurrences(of: "node2", with: "nodeX").write(toFile: store.cibPath, atomically: true, encoding: .utf8)
+            try text.replacingOccurrences(of: "node2", with: "nodeX").write(
+                toFile: store.cibPath, atomically: true, encoding: .utf8)
             #expect {
                 _ = try store.load()
             } throws: { error in

@@ -6,7 +6,8 @@ import XML
 @Suite struct CIBDocumentTests {
     @Test func configurationChangeBumpsEpochAndResetsNumUpdates() throws {
         var cib = try CIBFixtures.document()
-        let result = try cib.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="Stopped"/>"#), allowCreate: false))
+        let result = try cib.apply(
+            .modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="Stopped"/>"#), allowCreate: false))
         #expect(result.before == CIBVersion(adminEpoch: 0, epoch: 5, numUpdates: 3))
         #expect(result.after == CIBVersion(adminEpoch: 0, epoch: 6, numUpdates: 0))
         #expect(result.isConfigurationChanged)
@@ -15,13 +16,15 @@ import XML
 
     @Test func statusChangeBumpsNumUpdatesOnly() throws {
         var cib = try CIBFixtures.document()
-        try cib.apply(.modify(.whole, try CIBFixtures.element(#"<node_state id="1" in_ccm="false"/>"#), allowCreate: false))
+        try cib.apply(
+            .modify(.whole, try CIBFixtures.element(#"<node_state id="1" in_ccm="false"/>"#), allowCreate: false))
         #expect(cib.version == CIBVersion(adminEpoch: 0, epoch: 5, numUpdates: 4))
     }
 
     @Test func unchangedModifyKeepsVersion() throws {
         var cib = try CIBFixtures.document()
-        let result = try cib.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="Started"/>"#), allowCreate: false))
+        let result = try cib.apply(
+            .modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="Started"/>"#), allowCreate: false))
         #expect(!result.isChanged)
         #expect(cib.version == result.before)
     }
@@ -30,18 +33,23 @@ import XML
         var cib = try CIBFixtures.document()
         try cib.apply(.bump)
         #expect(cib.version == CIBVersion(adminEpoch: 0, epoch: 6, numUpdates: 4))
-        try cib.apply(.modify(.whole, try CIBFixtures.element(#"<cib admin_epoch="admin_epoch++"/>"#), allowCreate: false))
+        try cib.apply(
+            .modify(.whole, try CIBFixtures.element(#"<cib admin_epoch="admin_epoch++"/>"#), allowCreate: false))
         #expect(cib.version == CIBVersion(adminEpoch: 1, epoch: 6, numUpdates: 5))
     }
 
     @Test(arguments: [
         ("value++", "5", "6"), ("value+=10", "5", "15"), ("value+=INFINITY", "5", "1000000"),
-        ("value++", "INFINITY", "1000000"), ("value+=-3", "1", "-2"), ("value+=x", "7", "7"), ("other++", "5", "other++"),
+        ("value++", "INFINITY", "1000000"), ("value+=-3", "1", "-2"), ("value+=x", "7", "7"),
+        ("other++", "5", "other++"),
     ])
     func plusPlusExpansion(expression: String, old: String, expected: String) throws {
         var cib = try CIBFixtures.document()
-        try cib.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="\#(old)"/>"#), allowCreate: false))
-        try cib.apply(.modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="\#(expression)"/>"#), allowCreate: false))
+        try cib.apply(
+            .modify(.whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="\#(old)"/>"#), allowCreate: false))
+        try cib.apply(
+            .modify(
+                .whole, try CIBFixtures.element(#"<nvpair id="d1-tr" value="\#(expression)"/>"#), allowCreate: false))
         #expect(try cib.query(.xpath("//nvpair[@id='d1-tr']")).first?[attribute: "value"] == expected)
     }
 
@@ -58,7 +66,8 @@ import XML
 
     @Test func modifyOfMissingIDIsNoSuchObjectUnlessAllowCreate() throws {
         var cib = try CIBFixtures.document()
-        let input = try CIBFixtures.element(#"<cluster_property_set id="more"><nvpair id="m1" name="a" value="1"/></cluster_property_set>"#)
+        let input = try CIBFixtures.element(
+            #"<cluster_property_set id="more"><nvpair id="m1" name="a" value="1"/></cluster_property_set>"#)
         #expect(throws: CIBError.self) { try cib.apply(.modify(.scope(.crmConfig), input, allowCreate: false)) }
         let result = try cib.apply(.modify(.scope(.crmConfig), input, allowCreate: true))
         // Pacemaker 2.1.5 quirk: creating through modify only bumps num_updates.
@@ -82,8 +91,12 @@ import XML
 
     @Test func replaceWholeRefusesOlderVersion() throws {
         var cib = try CIBFixtures.document()
-        let older = try CIBFixtures.element(CIBFixtures.small.replacingOccurrences(of: #"epoch="5""#, with: #"epoch="4""#))
-        #expect(throws: CIBError.olderVersion(current: cib.version, supplied: CIBVersion(adminEpoch: 0, epoch: 4, numUpdates: 3))) {
+        let older = try CIBFixtures.element(
+            CIBFixtures.small.replacingOccurrences(of: #"epoch="5""#, with: #"epoch="4""#))
+        #expect(
+            throws: CIBError.olderVersion(
+                current: cib.version, supplied: CIBVersion(adminEpoch: 0, epoch: 4, numUpdates: 3))
+        ) {
             try cib.apply(.replace(.whole, older))
         }
         let newer = try CIBFixtures.element(
@@ -126,6 +139,7 @@ import XML
         #expect(CIBDigest.onDisk(empty.root) == "a072cbbb8cf0bc0a4c9214043d46f53d")
         #expect(CIBDigest.versioned(empty.root) == "2322e0c31d4a16bd152401aef7db04d8")
         #expect(MD5.hex(Array("".utf8)) == "d41d8cd98f00b204e9800998ecf8427e")
-        #expect(MD5.hex(Array("The quick brown fox jumps over the lazy dog".utf8)) == "9e107d9d372bb6826bd81d3542a419d6")
+        #expect(
+            MD5.hex(Array("The quick brown fox jumps over the lazy dog".utf8)) == "9e107d9d372bb6826bd81d3542a419d6")
     }
 }

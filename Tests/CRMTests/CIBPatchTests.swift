@@ -12,7 +12,10 @@ import XML
         var new = old
         let primitives = try old.query(.xpath("//primitive"))
         let first = try #require(primitives.first?[attribute: "id"])
-        try new.apply(.modify(.whole, try CIBFixtures.element(#"<primitive id="\#(first)" description="edited"/>"#), allowCreate: false))
+        try new.apply(
+            .modify(
+                .whole, try CIBFixtures.element(#"<primitive id="\#(first)" description="edited"/>"#),
+                allowCreate: false))
         try new.apply(.create(.scope(.nodes), try CIBFixtures.element(#"<node id="new-node" uname="new-node"/>"#)))
         if let op = try? new.query(.xpath("//op")).first, let id = op[attribute: "id"] {
             try new.apply(.delete(.whole, try CIBFixtures.element(#"<op id="\#(id)"/>"#), allMatches: false))
@@ -54,13 +57,17 @@ import XML
         try old.apply(.applyPatch(patch.root))
         // applying it again: the CIB is now newer than the patch's source
         #expect(throws: CIBError.self) { try old.apply(.applyPatch(patch.root)) }
-        var older = try CIBFixtures.document(CIBFixtures.small.replacingOccurrences(of: #"epoch="5""#, with: #"epoch="4""#))
-        #expect(throws: CIBError.patchVersionMismatch(
-            expected: CIBVersion(adminEpoch: 0, epoch: 5, numUpdates: 3), actual: CIBVersion(adminEpoch: 0, epoch: 4, numUpdates: 3))
+        var older = try CIBFixtures.document(
+            CIBFixtures.small.replacingOccurrences(of: #"epoch="5""#, with: #"epoch="4""#))
+        #expect(
+            throws: CIBError.patchVersionMismatch(
+                expected: CIBVersion(adminEpoch: 0, epoch: 5, numUpdates: 3),
+                actual: CIBVersion(adminEpoch: 0, epoch: 4, numUpdates: 3))
         ) { try older.apply(.applyPatch(patch.root)) }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/crm_diff"), "crm_diff is not installed"),
+    @Test(
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/crm_diff"), "crm_diff is not installed"),
         arguments: ["1-a-then-bm-move-b", "group-fail"])
     func pacemakerAppliesOurPatchAndWeApplyTheirs(name: String) throws {
         let (old, new) = try Self.editedPair(name)

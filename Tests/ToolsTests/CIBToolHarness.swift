@@ -32,7 +32,9 @@ enum CIBToolHarness {
     static var hasPacemaker: Bool { FileManager.default.isExecutableFile(atPath: pacemakerCibadmin) }
 
     /// Runs `executable` with `arguments`, extra environment and optional standard input.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil)
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil
+    )
         throws -> Run
     {
         let process = Process()
@@ -82,7 +84,9 @@ enum CIBToolHarness {
         var index = 0
         while index < min(left.count, right.count), left[index] == right[index] { index += 1 }
         let start = max(0, index - 80)
-        let excerpt = { (bytes: [UInt8]) in String(decoding: bytes[min(start, bytes.count)..<min(bytes.count, index + 80)], as: UTF8.self) }
+        let excerpt = { (bytes: [UInt8]) in
+            String(decoding: bytes[min(start, bytes.count)..<min(bytes.count, index + 80)], as: UTF8.self)
+        }
         return "ours: …\(excerpt(left))… theirs: …\(excerpt(right))…"
     }
 

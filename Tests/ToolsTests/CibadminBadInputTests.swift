@@ -31,7 +31,8 @@ import Testing
         var environment = environment
         environment["CIB_file"] = environment["CIB_file"] ?? path
         let expanded = arguments.map { $0.replacingOccurrences(of: "{DIR}", with: directory.path) }
-        let run = try CIBToolHarness.run(CIBToolHarness.ours("cibadmin"), expanded, environment: environment, input: input)
+        let run = try CIBToolHarness.run(
+            CIBToolHarness.ours("cibadmin"), expanded, environment: environment, input: input)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == Self.cib, "stored CIB changed by \(arguments)")
         return run
     }
@@ -93,7 +94,10 @@ import Testing
         #expect(live.error.contains("no live cluster connection yet"))
     }
 
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"), "needs root and runuser"))
+    @Test(
+        .enabled(
+            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"),
+            "needs root and runuser"))
     func unreadableDirectoryNamesThePath() throws {
         let directory = try CIBToolHarness.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -104,7 +108,8 @@ import Testing
         chmod(directory.path, 0o755)
         chmod(locked.path, 0o700)
         let run = try CIBToolHarness.run(
-            "/usr/sbin/runuser", ["-u", "nobody", "--", CIBToolHarness.ours("cibadmin"), "-M", "-X", #"<node id="1" uname="z"/>"#],
+            "/usr/sbin/runuser",
+            ["-u", "nobody", "--", CIBToolHarness.ours("cibadmin"), "-M", "-X", #"<node id="1" uname="z"/>"#],
             environment: ["CIB_file": path])
         #expect(run.status == 66)
         #expect(run.error.contains(path) && run.error.contains("Permission denied"))
@@ -117,13 +122,22 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("cib.xml").path
         let padded = Self.cib.replacingOccurrences(
-            of: "<resources/>", with: "<resources>" + String(repeating: "\n", count: 1) + "</resources>")
-            .replacingOccurrences(of: "<crm_config/>", with: "<crm_config><cluster_property_set id=\"p\">"
-                + (0..<20).map { "<nvpair id=\"n\($0)\" name=\"n\($0)\" value=\"\(String(repeating: "v", count: 40))\"/>" }.joined()
+            of: "<resources/>", with: "<resources>" + String(repeating: "\n", count: 1) + "</resources>"
+        )
+        .replacingOccurrences(
+            of: "<crm_config/>",
+            with: "<crm_config><cluster_property_set id=\"p\">"
+                + (0..<20).map {
+                    "<nvpair id=\"n\($0)\" name=\"n\($0)\" value=\"\(String(repeating: "v", count: 40))\"/>"
+                }.joined()
                 + "</cluster_property_set></crm_config>")
         try padded.write(toFile: path, atomically: true, encoding: .utf8)
         let run = try CIBToolHarness.run(
-            "/bin/bash", ["-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" -M -X '<node id=\"1\" uname=\"z\"/>'", CIBToolHarness.ours("cibadmin")],
+            "/bin/bash",
+            [
+                "-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" -M -X '<node id=\"1\" uname=\"z\"/>'",
+                CIBToolHarness.ours("cibadmin"),
+            ],
             environment: ["CIB_file": path])
         #expect(run.status == 73)
         #expect(run.error.contains(path) && run.error.contains("unchanged"))
@@ -142,15 +156,19 @@ import Testing
         }
         defer { _ = try? CIBToolHarness.run("/bin/umount", [directory.path]) }
         let path = directory.appendingPathComponent("cib.xml").path
-        let nvpairs = (0..<40).map { "<nvpair id=\"n\($0)\" name=\"n\($0)\" value=\"\(String(repeating: "v", count: 100))\"/>" }
+        let nvpairs = (0..<40).map {
+            "<nvpair id=\"n\($0)\" name=\"n\($0)\" value=\"\(String(repeating: "v", count: 100))\"/>"
+        }
         let large = Self.cib.replacingOccurrences(
-            of: "<crm_config/>", with: "<crm_config><cluster_property_set id=\"p\">\(nvpairs.joined())</cluster_property_set></crm_config>")
+            of: "<crm_config/>",
+            with: "<crm_config><cluster_property_set id=\"p\">\(nvpairs.joined())</cluster_property_set></crm_config>")
         try large.write(toFile: path, atomically: false, encoding: .utf8)
         // fill the rest of the file system
         let filler = directory.appendingPathComponent("filler").path
         _ = try CIBToolHarness.run("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=1k", "count=64"])
         let run = try CIBToolHarness.run(
-            CIBToolHarness.ours("cibadmin"), ["-M", "-X", #"<node id="1" uname="z"/>"#], environment: ["CIB_file": path])
+            CIBToolHarness.ours("cibadmin"), ["-M", "-X", #"<node id="1" uname="z"/>"#], environment: ["CIB_file": path]
+        )
         #expect(run.status == 73)
         #expect(run.error.contains("No space left on device"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == large)

@@ -17,11 +17,17 @@ import XML
         ["-C", "-o", "constraints", "-X", #"<rsc_location id="loc-t" rsc="{RSC}" node="node9" score="100"/>"#],
         ["-M", "-X", #"<node id="n9" uname="node9b"/>"#],
         ["-M", "-X", #"<nvpair id="nosuch" value="1"/>"#],
-        ["-M", "-X", #"<primitive id="{RSC}"><meta_attributes id="A-tm"><nvpair id="A-tm-c" name="counter" value="value++"/></meta_attributes></primitive>"#],
+        [
+            "-M", "-X",
+            #"<primitive id="{RSC}"><meta_attributes id="A-tm"><nvpair id="A-tm-c" name="counter" value="value++"/></meta_attributes></primitive>"#,
+        ],
         ["-M", "-X", #"<nvpair id="A-tm-c" value="value++"/>"#],
         ["-M", "-X", #"<nvpair id="A-tm-c" value="value+=10"/>"#],
         ["-M", "-X", #"<nvpair id="A-tm-c" value="value+=INFINITY"/>"#],
-        ["-M", "-c", "-o", "crm_config", "-X", #"<cluster_property_set id="extra"><nvpair id="extra-a" name="a" value="1"/></cluster_property_set>"#],
+        [
+            "-M", "-c", "-o", "crm_config", "-X",
+            #"<cluster_property_set id="extra"><nvpair id="extra-a" name="a" value="1"/></cluster_property_set>"#,
+        ],
         ["-M", "-X", #"<cib admin_epoch="admin_epoch++"/>"#],
         ["-B"],
         ["-D", "-X", #"<nvpair id="A-tm-c" name="other"/>"#],
@@ -39,7 +45,8 @@ import XML
 
     static let corpusFiles = ["1-a-then-bm-move-b", "594", "clone-anon-failcount", "group-fail"]
 
-    @Test(.enabled(if: CIBToolHarness.hasPacemaker, "Debian's /usr/sbin/cibadmin is not installed"),
+    @Test(
+        .enabled(if: CIBToolHarness.hasPacemaker, "Debian's /usr/sbin/cibadmin is not installed"),
         arguments: corpusFiles)
     func sameResultsAsPacemaker(corpusName: String) throws {
         let directory = try CIBToolHarness.scratchDirectory()
@@ -104,6 +111,54 @@ import XML
                 CIBToolHarness.normalized(try String(contentsOfFile: ours, encoding: .utf8))
                     == CIBToolHarness.normalized(try String(contentsOfFile: theirs, encoding: .utf8)),
                 "CIB after \(step) differs")
+        }
+    }
+
+    /// Edits the schema must refuse (78) and ones it must accept, starting from `cibadmin --empty`.
+    @Test(.enabled(if: CIBToolHarness.hasPacemaker, "Debian's /usr/sbin/cibadmin is not installed"))
+    func schemaDecisionsMatchPacemaker() throws {
+        let directory = try CIBToolHarness.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let empty = try CIBToolHarness.run(CIBToolHarness.pacemakerCibadmin, ["--empty"])
+        let theirs = directory.appendingPathComponent("theirs.xml").path
+        let ours = directory.appendingPathComponent("ours.xml").path
+        try empty.output.write(toFile: theirs, atomically: true, encoding: .utf8)
+        try empty.output.write(toFile: ours, atomically: true, encoding: .utf8)
+        let primitive = #"<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/>"#
+        let steps: [Step] = [
+            [
+                "-C", "-o", "resources", "-X",
+                #"<primitive id="p" class="ocf" provider="heartbeat" type="Dummy" bogus="1"/>"#,
+            ],
+            ["-C", "-o", "nodes", "-X", #"<node id="1"/>"#],
+            ["-C", "-o", "constraints", "-X", #"<rsc_location id="l" rsc="nosuch" node="n" score="1"/>"#],
+            ["-C", "-o", "resources", "-X", primitive],
+            ["-C", "-o", "constraints", "-X", #"<rsc_location id="l" rsc="p" node="n" score="1"/>"#],
+            ["-D", "-X", #"<primitive id="p"/>"#], ["-M", "-X", #"<cib validate-with="pacemaker-9.9"/>"#],
+            ["-C", "-o", "resources", "-X", primitive], ["-M", "-X", #"<primitive id="p" type="Stateful"/>"#],
+        ]
+        for step in steps {
+            let expected = try CIBToolHarness.run(
+                CIBToolHarness.pacemakerCibadmin, step, environment: ["CIB_file": theirs])
+            let actual = try CIBToolHarness.run(CIBToolHarness.ours("cibadmin"), step, environment: ["CIB_file": ours])
+            #expect(actual.status == expected.status, "exit code of \(step): \(actual.error)")
+            #expect(
+                CIBToolHarness.normalized(try String(contentsOfFile: ours, encoding: .utf8))
+                    == CIBToolHarness.normalized(try String(contentsOfFile: theirs, encoding: .utf8)),
+                "CIB after \(step) differs")
+        }
+    }
+
+    @Test(
+        .enabled(if: CIBToolHarness.hasPacemaker, "Debian's /usr/sbin/cibadmin is not installed"),
+        arguments: ["-5", "-6"])
+    func digestsMatchPacemaker(option: String) throws {
+        for name in Self.corpusFiles {
+            let step = [option, "-x", CIBToolHarness.corpus(name)]
+            let expected = try CIBToolHarness.run(CIBToolHarness.pacemakerCibadmin, step)
+            let actual = try CIBToolHarness.run(CIBToolHarness.ours("cibadmin"), step)
+            #expect(actual.status == expected.status)
+            #expect(actual.output == expected.output, "\(option) of \(name)")
         }
     }
 

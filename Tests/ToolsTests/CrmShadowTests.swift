@@ -28,7 +28,9 @@ import Testing
         return statuses
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: pacemakerShadow), "Debian's crm_shadow is not installed"))
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: pacemakerShadow), "Debian's crm_shadow is not installed"))
     func exitCodesMatchPacemaker() throws {
         let root = try CIBToolHarness.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -49,13 +51,15 @@ import Testing
         staged["CIB_shadow"] = "stage"
         // every tool honours CIB_shadow over CIB_file
         let create = try CIBToolHarness.run(
-            CIBToolHarness.ours("cibadmin"), ["-C", "-o", "nodes", "-X", #"<node id="9" uname="node9"/>"#], environment: staged)
+            CIBToolHarness.ours("cibadmin"), ["-C", "-o", "nodes", "-X", #"<node id="9" uname="node9"/>"#],
+            environment: staged)
         #expect(create.status == 0)
         #expect(try !String(contentsOfFile: live, encoding: .utf8).contains("node9"))
         let diff = try CIBToolHarness.run(shadow, ["-d"], environment: staged)
         #expect(diff.status == 1)
         #expect(diff.output.contains("++ /cib/configuration/nodes:  <node id=\"9\" uname=\"node9\"/>"))
-        let edit = try CIBToolHarness.run(shadow, ["-E"], environment: staged.merging(["EDITOR": "sed -i s/node9/node10/"]) { $1 })
+        let edit = try CIBToolHarness.run(
+            shadow, ["-E"], environment: staged.merging(["EDITOR": "sed -i s/node9/node10/"]) { $1 })
         #expect(edit.status == 0)
         #expect(try CIBToolHarness.run(shadow, ["--commit", "stage", "--force"], environment: staged).status == 0)
         let committed = try String(contentsOfFile: live, encoding: .utf8)

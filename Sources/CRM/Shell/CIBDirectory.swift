@@ -39,7 +39,8 @@ public struct CIBDirectory: Sendable {
         } catch .corrupt(let file, let reason, _) {
             throw .corrupt(path: file, reason: reason, newestValidBackup: newestValidBackup())
         } catch .digestMismatch(let file, let expected, let actual, _) {
-            throw .digestMismatch(path: file, expected: expected, actual: actual, newestValidBackup: newestValidBackup())
+            throw .digestMismatch(
+                path: file, expected: expected, actual: actual, newestValidBackup: newestValidBackup())
         }
     }
 
@@ -51,7 +52,8 @@ public struct CIBDirectory: Sendable {
             expected = String(decoding: try CIBFileIO.read(file + ".sig", limit: 1024), as: UTF8.self)
                 .trimmingCharacters(in: " \n\r\t")
         } catch .notFound {
-            throw .digestMismatch(path: file, expected: "(no .sig file)", actual: CIBDigest.onDisk(document.root),
+            throw .digestMismatch(
+                path: file, expected: "(no .sig file)", actual: CIBDigest.onDisk(document.root),
                 newestValidBackup: nil)
         }
         let actual = CIBDigest.onDisk(document.root)

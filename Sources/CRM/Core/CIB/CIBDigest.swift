@@ -12,13 +12,31 @@ public enum CIBDigest {
         MD5.hex(Array((" " + element.serialized() + "\n").utf8))
     }
 
-    /// The versioned digest (`cibadmin -6`): MD5 of the compact XML without the volatile attributes.
+    /// The versioned digest (`cibadmin -6`), as Pacemaker computes it for the document's own
+    /// `crm_feature_set`: from 3.0.5 on, MD5 of the compact XML without the volatile attributes;
+    /// before that (or without a feature set), the on-disk digest.
     public static func versioned(_ element: XMLElement) -> String {
+        guard isAtLeast(element[attribute: "crm_feature_set"], "3.0.5") else { return onDisk(element) }
         let holder = try! XMLDocument(rootName: "holder")
         let copy = holder.root.appendCopy(of: element)
         copy.forEachDescendant { node in
-            for (name, _) in node.attributes where volatileAttributes.contains(name) { try? node.setAttribute(name, nil) }
+            for (name, _) in node.attributes where volatileAttributes.contains(name) {
+                try? node.setAttribute(name, nil)
+            }
         }
         return MD5.hex(Array(copy.serialized().utf8))
+    }
+
+    /// Whether dotted version `version` is at least `minimum` (missing counts as older).
+    static func isAtLeast(_ version: String?, _ minimum: String) -> Bool {
+        guard let version else { return false }
+        let left = version.split(separator: ".").map { Int($0) ?? 0 }
+        let right = minimum.split(separator: ".").map { Int($0) ?? 0 }
+        for index in 0..<max(left.count, right.count) {
+            let a = index < left.count ? left[index] : 0
+            let b = index < right.count ? right[index] : 0
+            if a != b { return a > b }
+        }
+        return true
     }
 }

@@ -6,7 +6,8 @@ extension CIBDocument {
     ///
     /// - Throws: `noSuchObject` when the section is missing or the XPath matches nothing;
     ///   `permissionDenied` when ACLs leave the user nothing to read.
-    public func query(_ target: CIBTarget, user: String? = nil, groups: [String] = []) throws(CIBError) -> [XMLElement] {
+    public func query(_ target: CIBTarget, user: String? = nil, groups: [String] = []) throws(CIBError) -> [XMLElement]
+    {
         let visible = try readableDocument(for: user, groups: groups)
         switch target {
         case .whole:

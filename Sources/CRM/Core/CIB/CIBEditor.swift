@@ -66,7 +66,8 @@ struct CIBEditor {
             let items = input.name == scope.rawValue ? input.children : [input]
             for item in items {
                 let id = item[attribute: "id"]
-                if CIBMerge.matchChild(of: section, name: item.name, idAttribute: id == nil ? nil : "id", id: id) != nil {
+                if CIBMerge.matchChild(of: section, name: item.name, idAttribute: id == nil ? nil : "id", id: id) != nil
+                {
                     throw .alreadyExists(element: item.name, id: id ?? "")
                 }
                 CIBMerge.merge(item, into: nil, parent: section, tracker: &tracker)
@@ -100,7 +101,8 @@ struct CIBEditor {
         CIBMerge.merge(input, into: nil, parent: root, tracker: &quiet)
         var isExpanded = false
         input.forEachDescendant { element in
-            for (name, value) in element.attributes where CIBMerge.expandedValue(name: name, value: value, old: nil) != value {
+            for (name, value) in element.attributes
+            where CIBMerge.expandedValue(name: name, value: value, old: nil) != value {
                 isExpanded = true
             }
         }

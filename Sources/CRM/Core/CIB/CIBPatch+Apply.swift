@@ -83,7 +83,10 @@ extension CIBPatch {
         guard let first = steps.first, first.name == document.root.name, first.id == nil else { return nil }
         var current = document.root
         for step in steps.dropFirst() {
-            guard let next = current.children.first(where: { $0.name == step.name && (step.id == nil || $0[attribute: "id"] == step.id) })
+            guard
+                let next = current.children.first(where: {
+                    $0.name == step.name && (step.id == nil || $0[attribute: "id"] == step.id)
+                })
             else { return nil }
             current = next
         }

@@ -40,7 +40,8 @@ public enum CIBPatch {
     }
 
     private static func render(_ change: CIBChange, into root: XMLElement) {
-        let element = try! root.addChild("change", attributes: [("operation", change.kind.rawValue), ("path", change.path)])
+        let element = try! root.addChild(
+            "change", attributes: [("operation", change.kind.rawValue), ("path", change.path)])
         switch change.kind {
         case .create:
             try? element.setAttribute("position", String(change.position ?? 0))

@@ -22,7 +22,9 @@ public enum CIBPatchText {
                 let attributes = change.firstChild(named: "change-list")?.children(named: "change-attr") ?? []
                 let set = attributes.filter { $0[attribute: "operation"] == "set" }
                     .map { "@\($0[attribute: "name"] ?? "")=\($0[attribute: "value"] ?? "")" }
-                let unset = attributes.filter { $0[attribute: "operation"] == "unset" }.map { "@\($0[attribute: "name"] ?? "")" }
+                let unset = attributes.filter { $0[attribute: "operation"] == "unset" }.map {
+                    "@\($0[attribute: "name"] ?? "")"
+                }
                 if !set.isEmpty { text += "+  \(path):  \(set.joined(separator: ", "))\n" }
                 if !unset.isEmpty { text += "-- \(path):  \(unset.joined(separator: ", "))\n" }
             }

@@ -73,7 +73,8 @@ public final class CIBSession {
         if result.isChanged, let path = location.path {
             do {
                 try CIBFileIO.writeAtomically(
-                    Array(document.xml.serialized(pretty: true).utf8), to: path, mode: CIBFileIO.mode(of: path) ?? 0o600)
+                    Array(document.xml.serialized(pretty: true).utf8), to: path, mode: CIBFileIO.mode(of: path) ?? 0o600
+                )
             } catch {
                 throw .store(error)
             }

@@ -22,12 +22,14 @@ extension Cibadmin {
         case "bump": request = .bump
         case "delete", "delete-all":
             if case .xpath = target {
-                request = .delete(target, input?.root, allMatches: command == "delete-all" || arguments.has("delete-all"))
+                request = .delete(
+                    target, input?.root, allMatches: command == "delete-all" || arguments.has("delete-all"))
             } else {
                 request = .delete(target, try required(input, command).root, allMatches: false)
             }
         case "create": request = .create(target, try required(input, command).root)
-        case "modify": request = .modify(target, try required(input, command).root, allowCreate: arguments.has("allow-create"))
+        case "modify":
+            request = .modify(target, try required(input, command).root, allowCreate: arguments.has("allow-create"))
         case "replace": request = .replace(target, try required(input, command).root)
         case "patch": request = .applyPatch(try required(input, command).root)
         default: throw Failure(.usage, "cibadmin: unknown command --\(command)")
@@ -48,7 +50,8 @@ extension Cibadmin {
 
     private static func required(_ input: XMLDocument?, _ command: String) throws(Failure) -> XMLDocument {
         guard let input else {
-            throw Failure(.usage, "cibadmin: --\(command) needs XML input (-X/--xml-text, -x/--xml-file or -p/--xml-pipe)")
+            throw Failure(
+                .usage, "cibadmin: --\(command) needs XML input (-X/--xml-text, -x/--xml-file or -p/--xml-pipe)")
         }
         return input
     }

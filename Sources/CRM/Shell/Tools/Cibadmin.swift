@@ -27,10 +27,11 @@ public enum Cibadmin {
         "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, "
         + "the --force flag is required in order to proceed."
 
-    /// Runs cibadmin with `arguments` (no program name) and returns the exit status.
+    /// Runs cibadmin with `arguments` (no program name) and returns the exit status. Every edit is
+    /// validated with `validator` (the shipped schema by default; nil turns validation off).
     public static func run(
         _ arguments: [String], environment: [String: String] = CIBSession.processEnvironment(),
-        validator: (any CIBValidator)? = nil
+        validator: (any CIBValidator)? = CIBSchema()
     ) -> Int32 {
         let parsed: ToolArguments
         do {
@@ -43,7 +44,8 @@ public enum Cibadmin {
             return CRMExitCode.ok.rawValue
         }
         if parsed.has("version") {
-            ToolStreams.writeOut("cibadmin (Linux-HA Swift) implementing Pacemaker feature set \(CIBDocument.featureSet)\n")
+            ToolStreams.writeOut(
+                "cibadmin (Linux-HA Swift) implementing Pacemaker feature set \(CIBDocument.featureSet)\n")
             return CRMExitCode.ok.rawValue
         }
         do {
@@ -86,8 +88,12 @@ public enum Cibadmin {
         let given = commands.filter { arguments.has($0) && $0 != "delete-all" }
         var command = given.last
         if command == nil, arguments.has("delete-all") { command = "delete-all" }
-        guard let command else { throw Failure(.usage, "cibadmin: no command given (one of -Q -C -M -R -D -E -B -P)\n\(usage)") }
-        if given.count > 1 { throw Failure(.usage, "cibadmin: only one command may be given, got --\(given.joined(separator: " --"))") }
+        guard let command else {
+            throw Failure(.usage, "cibadmin: no command given (one of -Q -C -M -R -D -E -B -P)\n\(usage)")
+        }
+        if given.count > 1 {
+            throw Failure(.usage, "cibadmin: only one command may be given, got --\(given.joined(separator: " --"))")
+        }
         if arguments.has("output-as"), let format = arguments.value("output-as"), format != "text" {
             throw Failure(.usage, "cibadmin: --output-as=\(format) is not supported (cibadmin prints XML and text)")
         }
@@ -97,13 +103,20 @@ public enum Cibadmin {
             ToolStreams.writeOut(CIBDocument.empty(validateWith: schema).xml.serialized(pretty: true))
             return .ok
         case "md5-sum", "md5-sum-versioned":
-            guard let input = try readInput(arguments, limit: CIBSession.maximumBytes(environment)) else { throw Failure(.usage, "cibadmin: -5/-6 need -X, -x or -p") }
+            guard let input = try readInput(arguments, limit: CIBSession.maximumBytes(environment)) else {
+                throw Failure(.usage, "cibadmin: -5/-6 need -X, -x or -p")
+            }
             let digest = command == "md5-sum" ? CIBDigest.onDisk(input.root) : CIBDigest.versioned(input.root)
-            let label = command == "md5-sum" ? "Digest: " : "Versioned (\(CIBDocument.featureSet)) digest: "
-            ToolStreams.writeOut(label + digest + "\n")
+            let label =
+                command == "md5-sum"
+                ? "Digest: " : "Versioned (\(input.root[attribute: "crm_feature_set"] ?? "(null)")) digest: "
+            // As Pacemaker: the label on stderr, so `$(cibadmin -5 -x f)` is just the digest.
+            ToolStreams.writeError(label)
+            ToolStreams.writeOut(digest + "\n")
             return .ok
         case "upgrade":
-            throw Failure(.unimplementedFeature, "cibadmin: --upgrade is not supported yet (no schema transforms); TODO(#2)")
+            throw Failure(
+                .unimplementedFeature, "cibadmin: --upgrade is not supported yet (no schema transforms); TODO(#2)")
         default:
             break
         }
@@ -123,7 +136,9 @@ public enum Cibadmin {
         do {
             session = try CIBSession(environment: environment, validator: validator)
         } catch {
-            throw Failure(error.exitCode, "Could not connect to the CIB: \(error)\nInit failed, could not perform requested operations")
+            throw Failure(
+                error.exitCode,
+                "Could not connect to the CIB: \(error)\nInit failed, could not perform requested operations")
         }
         return try perform(command, target: target, input: input, arguments: arguments, session: session)
     }

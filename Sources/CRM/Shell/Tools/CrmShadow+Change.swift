@@ -39,7 +39,9 @@ extension CrmShadow {
             if CIBFileIO.exists(file), unlink(file) != 0 {
                 throw Failure(.osFile, "Could not remove shadow instance '\(name)': \(CIBFileIO.describe(errno))")
             }
-            ToolStreams.writeOut("Please remember to unset the CIB_shadow variable by pasting the following into your shell:\n  unset CIB_shadow\n")
+            ToolStreams.writeOut(
+                "Please remember to unset the CIB_shadow variable by pasting the following into your shell:\n  unset CIB_shadow\n"
+            )
             return .ok
         case "commit":
             guard force else { throw Failure(.usage, dangerous) }
@@ -48,7 +50,9 @@ extension CrmShadow {
             guard CIBFileIO.exists(file) else {
                 throw Failure(.noSuchObject, "Could not access shadow instance '\(name)': No such file or directory")
             }
-            ToolStreams.writeOut("To switch to the named shadow instance, paste the following into your shell:\n  CIB_shadow=\(name) ; export CIB_shadow\n")
+            ToolStreams.writeOut(
+                "To switch to the named shadow instance, paste the following into your shell:\n  CIB_shadow=\(name) ; export CIB_shadow\n"
+            )
             return .ok
         }
     }
@@ -61,11 +65,12 @@ extension CrmShadow {
         }
     }
 
-    private static func commit(_ name: String, all: Bool, environment: [String: String]) throws(Failure) -> CRMExitCode {
+    private static func commit(_ name: String, all: Bool, environment: [String: String]) throws(Failure) -> CRMExitCode
+    {
         let shadow = try loadShadow(name, environment)
         let live: CIBSession
         do {
-            live = try CIBSession(environment: liveEnvironment(environment))
+            live = try CIBSession(environment: liveEnvironment(environment), validator: CIBSchema())
         } catch {
             throw Failure(error.exitCode, "Could not connect to the CIB: \(error)")
         }
@@ -83,7 +88,9 @@ extension CrmShadow {
         } catch {
             throw Failure(error.exitCode, "Could not commit shadow instance '\(name)' to the CIB: \(error)")
         }
-        ToolStreams.writeOut("Please remember to unset the CIB_shadow variable by pasting the following into your shell:\n  unset CIB_shadow\n")
+        ToolStreams.writeOut(
+            "Please remember to unset the CIB_shadow variable by pasting the following into your shell:\n  unset CIB_shadow\n"
+        )
         return .ok
     }
 
@@ -102,7 +109,8 @@ extension CrmShadow {
 
     /// After create/reset: with --batch (or without a terminal) print how to use the shadow;
     /// otherwise start `$SHELL` with CIB_shadow set, as Pacemaker does.
-    private static func announce(_ name: String, arguments: ToolArguments, environment: [String: String]) -> CRMExitCode {
+    private static func announce(_ name: String, arguments: ToolArguments, environment: [String: String]) -> CRMExitCode
+    {
         ToolStreams.writeOut("Setting up shadow instance\n")
         if arguments.has("batch") || isatty(0) == 0 {
             ToolStreams.writeOut(

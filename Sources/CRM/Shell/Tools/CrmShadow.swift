@@ -12,14 +12,18 @@ public enum CrmShadow {
         .init("f", "force"), .init("b", "batch"), .init("a", "all"), .init("v", "validate-with", .required),
     ]
 
-    static let commands = ["which", "display", "edit", "diff", "file", "create", "create-empty", "commit", "delete", "reset", "switch"]
+    static let commands = [
+        "which", "display", "edit", "diff", "file", "create", "create-empty", "commit", "delete", "reset", "switch",
+    ]
 
     static let dangerous =
         "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, "
         + "the --force flag is required in order to proceed."
 
     /// Runs crm_shadow with `arguments` (no program name); returns the exit status.
-    public static func run(_ arguments: [String], environment: [String: String] = CIBSession.processEnvironment()) -> Int32 {
+    public static func run(_ arguments: [String], environment: [String: String] = CIBSession.processEnvironment())
+        -> Int32
+    {
         let parsed: ToolArguments
         do {
             parsed = try ToolArguments(arguments, options: options)

@@ -59,7 +59,8 @@ public struct ToolArguments {
                         continue
                     }
                     let inline = letters.isEmpty ? nil : String(letters)
-                    options.append((option.long, try value(for: option, inline: inline, arguments, &index, shown: "-\(letter)")))
+                    options.append(
+                        (option.long, try value(for: option, inline: inline, arguments, &index, shown: "-\(letter)")))
                     break
                 }
             } else {

@@ -13,7 +13,8 @@ public enum PacemakerResult {
 
     /// The whole document: `body` elements (already serialised, may be empty), then the status,
     /// with `errors` listed under it when the code is not OK.
-    public static func render(request: String, body: [String] = [], code: CRMExitCode, errors: [String] = []) -> String {
+    public static func render(request: String, body: [String] = [], code: CRMExitCode, errors: [String] = []) -> String
+    {
         var text = "<pacemaker-result api-version=\"\(apiVersion)\" request=\"\(xmlEscaped(request))\">\n"
         for element in body {
             for line in element.split(separator: "\n", omittingEmptySubsequences: true) { text += "  \(line)\n" }
@@ -25,7 +26,8 @@ public enum PacemakerResult {
             text += "  \(status)>\n    <errors>\n"
             // Element content escapes only &, < and > (as libxml2 writes it); quotes stay as they are.
             for error in errors {
-                let content = error.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+                let content = error.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(
+                    ">", with: "&gt;")
                 text += "      <error>\(content)</error>\n"
             }
             text += "    </errors>\n  </status>\n"
