@@ -5,23 +5,32 @@ extension XMLDocument {
     /// root as its own small document — or, for children named in `splitting`, each of their children.
     ///
     /// Only one piece is in memory at a time, so a 100 MB CIB never becomes a 1 GB tree. Each element handed
-    /// to `visit` belongs to a document that is freed after `visit` returns. Same safety options as `parse`.
+    /// to `visit` is valid only until `visit` returns (the reader then frees it): read it, do not keep or
+    /// edit it. Same safety options as `parse`.
     public static func stream(
         _ bytes: some Collection<UInt8>, source: String = "<input>", splitting: Set<String>,
         root: ([(name: String, value: String)]) throws -> Void, visit: (XMLElement) throws -> Void
     ) throws {
         guard !bytes.isEmpty else { throw XMLError.empty(source: source) }
-        _ = try XMLDocument(rootName: "stream", source: source)  // initialises libxml2 once per process
+        // Also initialises libxml2 once per process; elements handed out point into the reader's own tree.
+        let anchor = try XMLDocument(rootName: "stream", source: source)
         let contiguous = Array(bytes)
-        let options = parseOptions
-        guard
-            let reader = contiguous.withUnsafeBufferPointer({ buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
-                    xmlReaderForMemory(chars, Int32(buffer.count), source, "UTF-8", options)
+        // The reader reads from the caller's buffer as it goes: it must stay valid until the reader is freed.
+        try contiguous.withUnsafeBufferPointer { buffer in
+            try buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                guard let reader = xmlReaderForMemory(chars, Int32(buffer.count), source, "UTF-8", parseOptions) else {
+                    throw XMLError.malformed(source: source, line: 0, column: 0, message: "cannot create reader")
                 }
-            })
-        else { throw XMLError.malformed(source: source, line: 0, column: 0, message: "cannot create reader") }
-        defer { xmlFreeTextReader(reader) }
+                defer { xmlFreeTextReader(reader) }
+                try read(reader, anchor: anchor, source: source, splitting: splitting, root: root, visit: visit)
+            }
+        }
+    }
+
+    private static func read(
+        _ reader: xmlTextReaderPtr, anchor: XMLDocument, source: String, splitting: Set<String>,
+        root: ([(name: String, value: String)]) throws -> Void, visit: (XMLElement) throws -> Void
+    ) throws {
         var sawRoot = false
         var inside: String?
         var status = xmlTextReaderRead(reader)
@@ -48,9 +57,8 @@ extension XMLDocument {
                     status = -1
                     break
                 }
-                let piece = try XMLDocument(rootName: "piece", source: source)
-                piece.replaceRoot(with: XMLElement(document: piece, pointer: expanded))
-                try visit(piece.root)
+                // No copy: the element lives in the reader's tree until the reader moves on after `visit`.
+                try visit(XMLElement(document: anchor, pointer: expanded))
                 status = xmlTextReaderNext(reader)
             } else {
                 status = xmlTextReaderRead(reader)

@@ -183,8 +183,10 @@ struct ReferenceIndex {
             definition.instanceSets += try attributeSets(in: template, named: "instance_attributes")
             definition.metaSets += try attributeSets(in: template, named: "meta_attributes")
             definition.utilizationSets += try attributeSets(in: template, named: "utilization")
-            let own = Set(definition.operations.map { "\($0.name)/\($0.intervalMs)" })
-            definition.operations += try operations(of: template).filter { !own.contains("\($0.name)/\($0.intervalMs)") }
+            // As Pacemaker: a template's op is dropped when the primitive has one of the same name and role.
+            func key(_ op: OperationDefinition) -> String { "\(op.name)/\(op.attributes["role"] ?? "Started")" }
+            let own = Set(definition.operations.map(key))
+            definition.operations += try operations(of: template).filter { !own.contains(key($0)) }
         }
         if definition.resourceClass == "ocf" && definition.provider == "pacemaker" && definition.type == "remote" {
             throw .unsupported(element: "primitive", id: id, reason: "remote node connections are not supported yet")
