@@ -25,7 +25,11 @@ struct MessagingSimulationTests {
             let report = simulation.run()
             deliveries += report.deliveries
             drops += report.drops.total
-            if let violation = report.violation { failures.append(violation) }
+            if let violation = report.violation {
+                failures.append(violation)
+                // The first failure's trace: the last views, deliveries and faults before it.
+                if failures.count == 1 { print(report.trace.suffix(200).joined(separator: "\n")) }
+            }
             if failures.count >= 5 { break }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
@@ -44,12 +48,4 @@ struct MessagingSimulationTests {
         #expect(one.drops == two.drops)
         #expect(one.violation == two.violation)
     }
-}
-
-@Test("probe") func probe() {
-    let seed = UInt64(ProcessInfo.processInfo.environment["PROBE_SEED"] ?? "644") ?? 644
-    var simulation = MessagingSimulation(seed: seed)
-    let report = simulation.run()
-    print(report.violation ?? "ok")
-    if report.violation != nil { print(report.trace.joined(separator: "\n")) }
 }

@@ -11,7 +11,7 @@ public struct GroupMessaging: Sendable {
     /// Tunables; the defaults suit a LAN.
     public struct Configuration: Sendable {
         /// Own units in flight (sent, not yet delivered everywhere) before `canSubmit` says no.
-        public var window: Int = 4096
+        public var window: Int = 1024
         /// Payload bytes per unit; larger messages are fragmented. Must fit one packet with its frame header.
         public var maximumUnitPayload: Int = 1300
         /// The largest message accepted.

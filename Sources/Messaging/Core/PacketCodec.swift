@@ -69,15 +69,20 @@ public struct PacketReader: Sendable {
     public let local: Member
     /// The only cluster id accepted.
     public let clusterID: UInt32
+    /// The only channel accepted (each channel has its own socket and thread).
+    public let channel: PacketHeader.Channel
     private let protection: any PacketProtection
     private var windows: [NodeID: ReplayWindow] = [:]
     /// Drops by reason, for metrics and tests.
     public private(set) var drops = PacketDropCounters()
 
     /// Builds a reader.
-    public init(local: Member, clusterID: UInt32, protection: any PacketProtection) {
+    public init(
+        local: Member, clusterID: UInt32, channel: PacketHeader.Channel = .data, protection: any PacketProtection
+    ) {
         self.local = local
         self.clusterID = clusterID
+        self.channel = channel
         self.protection = protection
     }
 
@@ -87,6 +92,7 @@ public struct PacketReader: Sendable {
             let header = try PacketHeader.peek(datagram)
             guard header.clusterID == clusterID else { throw .wrongCluster(header.clusterID) }
             guard header.sender.node != local.node else { throw .fromSelf }
+            guard header.channel == channel else { throw .malformedHeader }
             guard header.isEncrypted == protection.isEncrypting else { throw .protectionMismatch }
             if let window = windows[header.sender.node],
                 !window.admits(header.sender, sequence: header.packetSequence)

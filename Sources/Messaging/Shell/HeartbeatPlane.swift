@@ -38,7 +38,8 @@ final class HeartbeatPlane: @unchecked Sendable {
         writer = PacketWriter(
             local: local, clusterID: configuration.clusterID, channel: .heartbeat, maximumPacketSize: 256,
             protection: protection)
-        reader = PacketReader(local: local, clusterID: configuration.clusterID, protection: protection)
+        reader = PacketReader(
+            local: local, clusterID: configuration.clusterID, channel: .heartbeat, protection: protection)
     }
 
     static func now() -> Instant { Instant(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds)) }

@@ -58,38 +58,64 @@ public enum Crypto {
         return CRYPTO_memcmp(lhs.baseAddress, rhs.baseAddress, lhs.count) == 0
     }
 
-    /// AES-256-GCM in place over `body`, authenticating `aad`; writes the 16-byte tag. Returns false on failure.
+    /// AES-256-GCM in place over `body` with a context already keyed, authenticating `aad`; writes (encrypt) or
+    /// checks (decrypt) the 16-byte tag. Returns false on any failure.
     static func gcm(
-        encrypt: Bool, key: [UInt8], nonce: [UInt8], aad: UnsafeRawBufferPointer, body: UnsafeMutableRawBufferPointer,
-        tag: UnsafeMutableRawBufferPointer
+        _ context: OpaquePointer, encrypt: Bool, nonce: [UInt8], aad: UnsafeRawBufferPointer,
+        body: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer
     ) -> Bool {
-        guard let context = EVP_CIPHER_CTX_new() else { return false }
-        defer { EVP_CIPHER_CTX_free(context) }
         var length: Int32 = 0
         let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        let ok: Bool = key.withUnsafeBytes { keyBytes in
-            nonce.withUnsafeBytes { nonceBytes in
-                let keyPointer = keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                let noncePointer = nonceBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                let aadPointer = aad.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                if encrypt {
-                    guard EVP_EncryptInit_ex(context, EVP_aes_256_gcm(), nil, keyPointer, noncePointer) == 1,
-                        EVP_EncryptUpdate(context, nil, &length, aadPointer, Int32(aad.count)) == 1,
-                        body.isEmpty || EVP_EncryptUpdate(context, base, &length, base, Int32(body.count)) == 1,
-                        EVP_EncryptFinal_ex(context, nil, &length) == 1
-                    else { return false }
-                    return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, 16, tag.baseAddress) == 1
-                }
-                guard EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nil, keyPointer, noncePointer) == 1,
-                    EVP_DecryptUpdate(context, nil, &length, aadPointer, Int32(aad.count)) == 1,
-                    body.isEmpty || EVP_DecryptUpdate(context, base, &length, base, Int32(body.count)) == 1,
-                    EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, 16, tag.baseAddress) == 1
+        let aadPointer = aad.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        return nonce.withUnsafeBytes { nonceBytes in
+            let noncePointer = nonceBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            if encrypt {
+                guard EVP_EncryptInit_ex(context, nil, nil, nil, noncePointer) == 1,
+                    EVP_EncryptUpdate(context, nil, &length, aadPointer, Int32(aad.count)) == 1,
+                    body.isEmpty || EVP_EncryptUpdate(context, base, &length, base, Int32(body.count)) == 1,
+                    EVP_EncryptFinal_ex(context, nil, &length) == 1
                 else { return false }
-                var finalBuffer = [UInt8](repeating: 0, count: 16)
-                return EVP_DecryptFinal_ex(context, &finalBuffer, &length) == 1
+                return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, 16, tag.baseAddress) == 1
+            }
+            guard EVP_DecryptInit_ex(context, nil, nil, nil, noncePointer) == 1,
+                EVP_DecryptUpdate(context, nil, &length, aadPointer, Int32(aad.count)) == 1,
+                body.isEmpty || EVP_DecryptUpdate(context, base, &length, base, Int32(body.count)) == 1,
+                EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, 16, tag.baseAddress) == 1
+            else { return false }
+            var scratch = (UInt64(0), UInt64(0))
+            return withUnsafeMutableBytes(of: &scratch) {
+                EVP_DecryptFinal_ex(context, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), &length) == 1
             }
         }
-        return ok
+    }
+}
+
+/// An AES-256-GCM encryption and decryption context keyed once with a subkey (key expansion is the costly part).
+/// `@unchecked Sendable`: a pair belongs to one (sender, incarnation, channel), and each channel is processed by
+/// one thread (its plane); `PacketReader` refuses packets of the other channel before any cryptography.
+final class CipherPair: @unchecked Sendable {
+    let encryptor: OpaquePointer
+    let decryptor: OpaquePointer
+
+    init?(key: [UInt8]) {
+        guard let encryptor = EVP_CIPHER_CTX_new() else { return nil }
+        guard let decryptor = EVP_CIPHER_CTX_new() else {
+            EVP_CIPHER_CTX_free(encryptor)
+            return nil
+        }
+        self.encryptor = encryptor
+        self.decryptor = decryptor
+        let ok = key.withUnsafeBytes { bytes in
+            let pointer = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            return EVP_EncryptInit_ex(encryptor, EVP_aes_256_gcm(), nil, pointer, nil) == 1
+                && EVP_DecryptInit_ex(decryptor, EVP_aes_256_gcm(), nil, pointer, nil) == 1
+        }
+        if !ok { return nil }
+    }
+
+    deinit {
+        EVP_CIPHER_CTX_free(encryptor)
+        EVP_CIPHER_CTX_free(decryptor)
     }
 }
 
@@ -100,7 +126,7 @@ public final class OpenSSLPacketProtection: PacketProtection, @unchecked Sendabl
     public let isEncrypting: Bool
     public let activeKeyNumber: UInt8
     private let keys: [UInt8: ClusterKey]
-    private let subkeys = Mutex<[SubkeyName: [UInt8]]>([:])
+    private let subkeys = Mutex<[SubkeyName: CipherPair]>([:])
 
     private struct SubkeyName: Hashable {
         var key: UInt8
@@ -126,13 +152,13 @@ public final class OpenSSLPacketProtection: PacketProtection, @unchecked Sendabl
             packet.writeBytes(mac)
             return
         }
-        let subkey = self.subkey(key, number: header.keyNumber, header: header)
+        guard let pair = self.cipher(key, number: header.keyNumber, header: header) else { throw .authenticationFailed }
         let nonce = Self.nonce(header.packetSequence)
         packet.writeRepeatingByte(0, count: 16)
         let ok = packet.withUnsafeMutableReadableBytes { bytes in
             let tagStart = bytes.count - 16
             return Crypto.gcm(
-                encrypt: true, key: subkey, nonce: nonce, aad: UnsafeRawBufferPointer(rebasing: bytes[0..<PacketHeader.size]),
+                pair.encryptor, encrypt: true, nonce: nonce, aad: UnsafeRawBufferPointer(rebasing: bytes[0..<PacketHeader.size]),
                 body: UnsafeMutableRawBufferPointer(rebasing: bytes[PacketHeader.size..<tagStart]),
                 tag: UnsafeMutableRawBufferPointer(rebasing: bytes[tagStart...]))
         }
@@ -154,12 +180,11 @@ public final class OpenSSLPacketProtection: PacketProtection, @unchecked Sendabl
             return packet.getSlice(at: packet.readerIndex + PacketHeader.size, length: Int(header.bodyLength))
                 ?? ByteBuffer()
         }
-        let subkey = self.subkey(key, number: header.keyNumber, header: header)
-        var copy = ByteBuffer()
-        copy.writeImmutableBuffer(packet)
+        guard let pair = self.cipher(key, number: header.keyNumber, header: header) else { throw .authenticationFailed }
+        var copy = packet  // decrypts in place when the caller's buffer is not shared
         let ok = copy.withUnsafeMutableReadableBytes { bytes in
             Crypto.gcm(
-                encrypt: false, key: subkey, nonce: Self.nonce(header.packetSequence),
+                pair.decryptor, encrypt: false, nonce: Self.nonce(header.packetSequence),
                 aad: UnsafeRawBufferPointer(rebasing: bytes[0..<PacketHeader.size]),
                 body: UnsafeMutableRawBufferPointer(rebasing: bytes[PacketHeader.size..<bodyEnd]),
                 tag: UnsafeMutableRawBufferPointer(rebasing: bytes[bodyEnd...]))
@@ -174,8 +199,9 @@ public final class OpenSSLPacketProtection: PacketProtection, @unchecked Sendabl
         return nonce
     }
 
-    /// HMAC-SHA256(key, "LHA1 gcm" | channel | node | incarnation), cached; the cache is bounded against floods.
-    private func subkey(_ key: ClusterKey, number: UInt8, header: PacketHeader) -> [UInt8] {
+    /// The cipher contexts keyed with HMAC-SHA256(key, "LHA1 gcm" | channel | node | incarnation), cached; the
+    /// cache is bounded against floods of forged headers.
+    private func cipher(_ key: ClusterKey, number: UInt8, header: PacketHeader) -> CipherPair? {
         let name = SubkeyName(
             key: number, channel: header.channel.rawValue, node: header.sender.node.rawValue,
             incarnation: header.sender.incarnation.rawValue)
@@ -185,10 +211,11 @@ public final class OpenSSLPacketProtection: PacketProtection, @unchecked Sendabl
         withUnsafeBytes(of: name.node.bigEndian) { label += $0 }
         withUnsafeBytes(of: name.incarnation.bigEndian) { label += $0 }
         let derived = label.withUnsafeBytes { Crypto.hmacSHA256(key: key.bytes, $0) }
+        guard let pair = CipherPair(key: derived) else { return nil }
         subkeys.withLock { cache in
             if cache.count >= 4096 { cache.removeAll() }
-            cache[name] = derived
+            cache[name] = pair
         }
-        return derived
+        return pair
     }
 }

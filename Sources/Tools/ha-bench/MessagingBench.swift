@@ -22,6 +22,7 @@ struct MessagingBench: AsyncParsableCommand {
     @Option(help: "Seconds of each latency phase.") var latencySeconds = 5
     @Option(help: "Base UDP port; node i binds 127.0.0.i on it and the port above.") var port = 17_400
     @Flag(help: "HMAC-SHA256 only, no AES-256-GCM encryption.") var noCrypto = false
+    @Option(help: "Flow-control window: own units in flight per sender.") var window = GroupMessaging.Configuration().window
     @Flag(help: "Run the nodes in network namespaces on a bridge (needs root and ip netns).") var netns = false
 
     func validate() throws {
@@ -48,6 +49,10 @@ struct MessagingBench: AsyncParsableCommand {
             let process = Process()
             process.executableURL = executable
             process.arguments = nodeArguments(id: id, keyFile: keyFile)
+            // One malloc arena: glibc's per-thread arenas would keep freed packet buffers resident on each thread.
+            var environment = ProcessInfo.processInfo.environment
+            environment["MALLOC_ARENA_MAX"] = environment["MALLOC_ARENA_MAX"] ?? "1"
+            process.environment = environment
             let pipe = Pipe()
             process.standardOutput = pipe
             try process.run()
@@ -67,7 +72,7 @@ struct MessagingBench: AsyncParsableCommand {
         var arguments = [
             "messaging-node", "--id", "\(id)", "--nodes", "\(nodes)", "--size", "\(size)", "--seconds", "\(seconds)",
             "--senders", "\(senders)", "--latency-seconds", "\(latencySeconds)", "--port", "\(port)",
-            "--key-file", keyFile,
+            "--key-file", keyFile, "--window", "\(window)",
         ]
         if noCrypto { arguments.append("--no-crypto") }
         return arguments

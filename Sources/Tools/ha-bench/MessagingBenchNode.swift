@@ -21,6 +21,7 @@ struct MessagingBenchNode: AsyncParsableCommand {
     @Option var port = 17_400
     @Option var keyFile: String
     @Flag var noCrypto = false
+    @Option var window = GroupMessaging.Configuration().window
 
     func run() async throws {
         let loaded = try AuthKeysFile.load(path: keyFile)
@@ -35,6 +36,7 @@ struct MessagingBenchNode: AsyncParsableCommand {
             keys: loaded.keys, activeKeyNumber: loaded.active, encrypt: !noCrypto,
             expectedNodes: links.keys.sorted())
         configuration.detector.initdead = .seconds(30)
+        configuration.messaging.window = window
         let driver = BenchDriver(
             local: configuration.node, nodes: nodes, size: size, seconds: seconds, senders: senders,
             latencySeconds: latencySeconds)
