@@ -93,13 +93,18 @@ public final class MessagingNode: Sendable {
     private func bindAll() async throws {
         for (index, link) in data.configuration.links.enumerated() {
             let plane = data
-            let dataChannel = try await UDPLink.bind(link, port: link.bind.port ?? 0, on: data.loop) { bytes, from in
+            let dataChannel = try await UDPLink.bind(
+                link, port: link.bind.port ?? 0, on: data.loop,
+                datagramCapacity: data.configuration.maximumPacketSize + 64, batch: 32
+            ) { bytes, from in
                 plane.received(bytes, from: from, link: index)
             } readComplete: {
                 plane.flushOutbox()
             }
             let heartbeatPlane = heartbeat
-            let heartbeatChannel = try await UDPLink.bind(link, port: (link.bind.port ?? 0) + 1, on: heartbeat.loop) {
+            let heartbeatChannel = try await UDPLink.bind(
+                link, port: (link.bind.port ?? 0) + 1, on: heartbeat.loop, datagramCapacity: 512, batch: 4
+            ) {
                 bytes, from in heartbeatPlane.received(bytes, from: from, link: index)
             } readComplete: {}
             try await data.loop.submit { plane.channels.append(dataChannel) }.get()
@@ -152,6 +157,12 @@ public final class MessagingNode: Sendable {
         }.get()
     }
 
+    /// The core's one-line state summary (no payloads, no keys), for debugging and status tools.
+    public func stateSummary() -> EventLoopFuture<String> {
+        let plane = data
+        return data.loop.submit { plane.core.stateSummary + " outbox=\(plane.outbox.count) waiters=\(plane.writableWaiters.count)" }
+    }
+
     /// Closes every socket and stops both threads.
     public func shutdown() async throws {
         heartbeat.stop()
@@ -168,7 +179,7 @@ public final class MessagingNode: Sendable {
 /// Opens one UDP socket for a link and feeds its datagrams to a plane.
 enum UDPLink {
     static func bind(
-        _ link: LinkConfiguration, port: Int, on loop: any EventLoop,
+        _ link: LinkConfiguration, port: Int, on loop: any EventLoop, datagramCapacity: Int, batch: Int,
         read: @escaping @Sendable (ByteBuffer, SocketAddress) -> Void,
         readComplete: @escaping @Sendable () -> Void
     ) async throws -> any Channel {
@@ -182,8 +193,11 @@ enum UDPLink {
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(ChannelOptions.socketOption(.so_sndbuf), value: 4 << 20)
-            .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: 32)
-            .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: batch)
+            // NIO splits one receive buffer across the vector read, so it must hold `batch` whole datagrams.
+            .channelOption(
+                ChannelOptions.recvAllocator,
+                value: FixedSizeRecvByteBufferAllocator(capacity: datagramCapacity * batch))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramReader(read: read, readComplete: readComplete))

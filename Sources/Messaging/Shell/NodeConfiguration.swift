@@ -80,6 +80,7 @@ public struct NodeConfiguration: Sendable {
         guard keys[activeKeyNumber] != nil else { throw .invalid("auth \(activeKeyNumber) names no key") }
         try detector.validate()
         let unitRoom = maximumPacketSize - PacketHeader.size - 32 - 3 - 21
+        guard maximumPacketSize <= 9_216 else { throw .invalid("packets are at most 9216 bytes (jumbo frames)") }
         guard messaging.maximumUnitPayload <= unitRoom else {
             throw .invalid("unit payload \(messaging.maximumUnitPayload) does not fit packets of \(maximumPacketSize)")
         }

@@ -16,7 +16,8 @@ final class BenchDriver: @unchecked Sendable {
     let senders: Int
     let latencySeconds: Int
     var node: MessagingNode?
-    var heard: [NodeID: Incarnation] = [:]
+    let heard = Mutex<[NodeID: Incarnation]>([:])
+    let attached = Mutex<MessagingNode?>(nil)
     var isViewInstalled = false
     var readies = 0
     var ends = 0
@@ -54,12 +55,17 @@ final class BenchDriver: @unchecked Sendable {
             onDelivery: { [self] delivery in self.delivered(delivery) },
             onPeerEvent: { [self] event in
                 guard case .peerHeard(let member, _) = event else { return }
-                self.node?.dataLoop.execute { self.peerHeard(member) }
+                self.heard.withLock { $0[member.node] = member.incarnation }
+                self.attached.withLock { $0 }?.dataLoop.execute { self.checkView() }
             })
     }
 
     func attach(_ node: MessagingNode) {
-        node.dataLoop.execute { self.node = node }
+        attached.withLock { $0 = node }
+        node.dataLoop.execute {
+            self.node = node
+            self.checkView()
+        }
     }
 
     func waitUntilFinished(limit: Duration) async -> Bool {
@@ -94,10 +100,9 @@ final class BenchDriver: @unchecked Sendable {
 
     // MARK: Static view (no Membership in this benchmark)
 
-    private func peerHeard(_ member: Member) {
-        guard let node, !isViewInstalled else { return }
-        heard[member.node] = member.incarnation
-        guard heard.count == nodes - 1 else { return }
+    private func checkView() {
+        let heard = self.heard.withLock { $0 }
+        guard let node, !isViewInstalled, heard.count == nodes - 1 else { return }
         isViewInstalled = true
         var members = heard.map { Member(node: $0.key, incarnation: $0.value) }
         members.append(node.member)

@@ -22,6 +22,7 @@ struct MessagingBench: AsyncParsableCommand {
     @Option(help: "Seconds of each latency phase.") var latencySeconds = 5
     @Option(help: "Base UDP port; node i binds 127.0.0.i on it and the port above.") var port = 17_400
     @Flag(help: "HMAC-SHA256 only, no AES-256-GCM encryption.") var noCrypto = false
+    @Option(help: "Flow-control window: own units in flight per sender.") var window = GroupMessaging.Configuration().window
     @Flag(help: "Run the nodes in network namespaces on a bridge (needs root and ip netns).") var netns = false
 
     func validate() throws {
@@ -48,6 +49,10 @@ struct MessagingBench: AsyncParsableCommand {
             let process = Process()
             process.executableURL = executable
             process.arguments = nodeArguments(id: id, keyFile: keyFile)
+            // One malloc arena: glibc's per-thread arenas would keep freed packet buffers resident on each thread.
+            var environment = ProcessInfo.processInfo.environment
+            environment["MALLOC_ARENA_MAX"] = environment["MALLOC_ARENA_MAX"] ?? "1"
+            process.environment = environment
             let pipe = Pipe()
             process.standardOutput = pipe
             try process.run()
@@ -67,7 +72,7 @@ struct MessagingBench: AsyncParsableCommand {
         var arguments = [
             "messaging-node", "--id", "\(id)", "--nodes", "\(nodes)", "--size", "\(size)", "--seconds", "\(seconds)",
             "--senders", "\(senders)", "--latency-seconds", "\(latencySeconds)", "--port", "\(port)",
-            "--key-file", keyFile,
+            "--key-file", keyFile, "--window", "\(window)",
         ]
         if noCrypto { arguments.append("--no-crypto") }
         return arguments
@@ -118,7 +123,7 @@ extension MessagingBench {
         let rss = fields.compactMap { $0["rss_kb"].flatMap(Int.init) }.max() ?? 0
         let hwm = fields.compactMap { $0["hwm_kb"].flatMap(Int.init) }.max() ?? 0
         let rate = window > 0 ? Double(messages) / window : 0
-        let complete = fields.count == nodes && hashes.count == 1 && Set(delivered).count == 1
+        let complete = messages > 0 && fields.count == nodes && hashes.count == 1 && Set(delivered).count == 1
         func format(_ value: Double) -> String { String(format: "%.1f", value) }
         return "RESULT mode=messaging size=\(size) senders=\(senders) nodes=\(nodes) crypto=\(crypto ? "on" : "off") "
             + "msgs=\(messages) secs=\(String(format: "%.3f", window)) msgs_per_s=\(format(rate)) "

@@ -21,6 +21,7 @@ struct MessagingBenchNode: AsyncParsableCommand {
     @Option var port = 17_400
     @Option var keyFile: String
     @Flag var noCrypto = false
+    @Option var window = GroupMessaging.Configuration().window
 
     func run() async throws {
         let loaded = try AuthKeysFile.load(path: keyFile)
@@ -35,12 +36,18 @@ struct MessagingBenchNode: AsyncParsableCommand {
             keys: loaded.keys, activeKeyNumber: loaded.active, encrypt: !noCrypto,
             expectedNodes: links.keys.sorted())
         configuration.detector.initdead = .seconds(30)
+        configuration.messaging.window = window
         let driver = BenchDriver(
             local: configuration.node, nodes: nodes, size: size, seconds: seconds, senders: senders,
             latencySeconds: latencySeconds)
         let node = try await MessagingNode.start(
             configuration: configuration, handlers: driver.handlers, logger: Logger(label: "ha.bench.messaging"))
         driver.attach(node)
+        if ProcessInfo.processInfo.environment["HA_BENCH_DEBUG"] != nil {
+            _ = node.dataLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .milliseconds(500)) { _ in
+                node.stateSummary().whenSuccess { FileHandle.standardError.write(Data("node \(self.id): \($0)\n".utf8)) }
+            }
+        }
         let limit = Duration.seconds(seconds + 2 * latencySeconds + 45)
         let finished = await driver.waitUntilFinished(limit: limit)
         let memory = Self.memory()
