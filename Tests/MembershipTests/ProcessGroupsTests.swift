@@ -76,3 +76,37 @@ struct ProcessGroupsTests {
         #expect(try ClientEvent.decode(&bytes) == .status(status))
     }
 }
+
+@Suite("View agreement core")
+struct ViewAgreementCoreTests {
+    @Test func silentPeerIsReportedLateOnceBeforeItIsLost() {
+        let me = MemberInfo(member: Member(node: NodeID(1), incarnation: Incarnation(1)), name: "a")
+        let peer = MemberInfo(member: Member(node: NodeID(2), incarnation: Incarnation(1)), name: "b")
+        let quorum = Quorum(options: QuorumOptions(), configuredVotes: [NodeID(1): 1, NodeID(2): 1])
+        var core = ViewAgreement(me: me, timings: MembershipTimings(), quorum: quorum, persistedEpoch: 0)
+        _ = core.handle(.started(at: .zero))
+        let announce = Announce(sender: peer, viewID: nil, hears: [me.member], highestEpoch: 0)
+        _ = core.handle(.messageReceived(.announce(announce), at: .zero))
+        func lateReports(at milliseconds: Int64) -> Int {
+            core.handle(.tick(at: Instant(nanoseconds: milliseconds * 1_000_000))).filter {
+                if case .peerLate = $0 { true } else { false }
+            }.count
+        }
+        #expect(lateReports(at: 300) == 0)
+        #expect(lateReports(at: 450) == 1)
+        #expect(lateReports(at: 550) == 0, "reported once per silence")
+        #expect(lateReports(at: 700) == 0, "past deadtime it is lost, not late")
+    }
+
+    @Test func restartedCoordinatorNeverReusesAnEpoch() {
+        let me = MemberInfo(member: Member(node: NodeID(1), incarnation: Incarnation(2)), name: "a")
+        let quorum = Quorum(options: QuorumOptions(), configuredVotes: [NodeID(1): 1])
+        var core = ViewAgreement(me: me, timings: MembershipTimings(), quorum: quorum, persistedEpoch: 41)
+        let directives = core.handle(.started(at: .zero)) + core.handle(.tick(at: Instant(nanoseconds: 150_000_000)))
+        #expect(directives.contains(.persistEpoch(42)))
+        #expect(core.view?.id == ViewID(epoch: 42, coordinator: NodeID(1)))
+        let persistIndex = directives.firstIndex(of: .persistEpoch(42))!
+        let installIndex = directives.firstIndex { if case .installView = $0 { true } else { false } }!
+        #expect(persistIndex < installIndex, "stored before it is used")
+    }
+}
