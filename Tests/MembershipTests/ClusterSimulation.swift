@@ -98,7 +98,7 @@ struct ClusterSimulation {
             for node in allNodes where node != me.node { transmit(message, from: me.node, to: node) }
         case .scheduleTick(let after): queue.push(at: now + after, target: me, event: .tick(at: now + after))
         case .persistEpoch(let epoch): persistedEpochs[me.node] = max(persistedEpochs[me.node] ?? 0, epoch)
-        case .viewChangeStarted: break
+        case .viewChangeStarted, .peerLate: break
         case .installView(let view):
             trace.append("\(now) \(me) installs \(view)")
             checker.installed(view, by: me, trace: trace, seed: seed)

@@ -100,7 +100,10 @@ struct MembershipSimulationTests {
 
     @Test(arguments: Seeds.selected)
     func randomFaultsKeepViewsAgreedAndHeal(seed: UInt64) {
-        var simulation = ClusterSimulation(nodes: 3 + Int(seed % 5), seed: seed)
+        // Each seed also picks quorum options (all but last man standing, which trades this safety away).
+        let breakers: [TieBreaker?] = [nil, .lowest, .highest, .list([NodeID(2), NodeID(1)])]
+        let options = QuorumOptions(waitForAll: seed % 3 == 0, autoTieBreaker: breakers[Int(seed / 7 % 4)])
+        var simulation = ClusterSimulation(nodes: 3 + Int(seed % 5), seed: seed, options: options)
         var scenario = FaultScenario(seed: seed)
         scenario.run(&simulation, for: .seconds(20))
         simulation.network.heal()

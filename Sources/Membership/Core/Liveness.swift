@@ -46,6 +46,8 @@ public struct Liveness: Sendable, Hashable {
     public private(set) var records: [NodeID: Record] = [:]
     /// Incarnations that left or were suspected; their late announces are ignored until a newer one appears.
     public private(set) var departed: Set<Member> = []
+    /// Peers already reported late since their last announce.
+    private var reportedLate: Set<NodeID> = []
 
     /// Starts with no peer known.
     public init(me: Member, deadtime: Duration) {
@@ -61,6 +63,8 @@ public struct Liveness: Sendable, Hashable {
             return false
         }
         records[member.node] = Record(announce: announce, heardAt: now)
+        reportedLate.remove(member.node)
+        departed = departed.filter { $0.node != member.node || $0.incarnation >= member.incarnation }
         return true
     }
 
@@ -80,6 +84,17 @@ public struct Liveness: Sendable, Hashable {
         records.values
             .filter { now - $0.heardAt <= deadtime && $0.announce.hears.contains(me) }
             .sorted { $0.announce.sender.member < $1.announce.sender.member }
+    }
+
+    /// Peers silent for longer than `warntime` but not yet `deadtime`, each reported once per silence
+    /// (Heartbeat's "late heartbeat" warning), with how long they have been silent.
+    public mutating func newlyLate(warntime: Duration, at now: Instant) -> [(Member, Duration)] {
+        records.values.sorted { $0.announce.sender.member < $1.announce.sender.member }.compactMap { record in
+            let silence = now - record.heardAt
+            let node = record.announce.sender.node
+            guard silence > warntime, silence <= deadtime, reportedLate.insert(node).inserted else { return nil }
+            return (record.announce.sender.member, silence)
+        }
     }
 
     /// The highest epoch any peer reported.

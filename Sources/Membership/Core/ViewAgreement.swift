@@ -27,6 +27,8 @@ public struct ViewAgreement: Sendable {
         case scheduleTick(after: Duration)
         /// Store the epoch durably before anything else is sent (view ids never repeat across restarts).
         case persistEpoch(UInt64)
+        /// A peer has been silent for longer than `warntime` (logged as Heartbeat's late heartbeat warning).
+        case peerLate(Member, silence: Duration)
         /// A view change began: Messaging stops delivering in the old view until `.installView`.
         case viewChangeStarted(ViewID)
         /// The new view is agreed: hand it to Messaging and to clients.
@@ -137,6 +139,7 @@ public struct ViewAgreement: Sendable {
 
     private mutating func ticked(at now: Instant) -> [Directive] {
         var directives: [Directive] = [.broadcast(announce(at: now))]
+        directives += liveness.newlyLate(warntime: timings.warntime, at: now).map { Directive.peerLate($0.0, silence: $0.1) }
         failed.prune(at: now)
         switch phase {
         case .coordinating(let round) where now >= round.deadline:

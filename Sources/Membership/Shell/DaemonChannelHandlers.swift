@@ -96,11 +96,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     typealias InboundIn = ByteBuffer
     let id: UInt64
     let sink: AsyncStream<DaemonInput>.Continuation
+    let statusSource: StatusSource
     private var buffer = ByteBuffer()
 
-    init(id: UInt64, sink: AsyncStream<DaemonInput>.Continuation) {
+    init(id: UInt64, sink: AsyncStream<DaemonInput>.Continuation, statusSource: StatusSource) {
         self.id = id
         self.sink = sink
+        self.statusSource = statusSource
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -108,7 +110,16 @@ final class ClientConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         buffer.writeBuffer(&incoming)
         do {
             while var body = try ClientFraming.nextBody(from: &buffer) {
-                sink.yield(.clientRequest(id, try ClientRequest.decode(&body)))
+                let request = try ClientRequest.decode(&body)
+                switch request {
+                case .queryStatus, .hello:
+                    // Answered here from the membership snapshot, so status never waits behind a flood.
+                    let event = ClientEvent.status(statusSource.status)
+                    context.writeAndFlush(NIOAny(ClientFraming.frame(event.encoded)), promise: nil)
+                    if case .hello = request { sink.yield(.clientRequest(id, request)) }
+                default:
+                    sink.yield(.clientRequest(id, request))
+                }
             }
             buffer.discardReadBytes()
         } catch {

@@ -10,11 +10,11 @@ extension DaemonState {
             member: local.member, pid: UInt32(bitPattern: session.credentials.pid), connection: UInt32(truncatingIfNeeded: id))
         switch request {
         case .hello(let name, _):
+            // The connection's handler already answered with the status.
             session.name = name
             clients[id] = session
-            deliver(.status(status), to: id)
         case .queryStatus:
-            deliver(.status(status), to: id)
+            break
         case .join(let group):
             guard isValidGroupName(group) else { return deliver(.failure("invalid group name '\(group)'"), to: id) }
             guard session.groups.insert(group).inserted else {
@@ -64,23 +64,7 @@ extension DaemonState {
     }
 
     /// What `crm_node` and the status tool show.
-    var status: DaemonStatus {
-        let membership = snapshot.value.withLock { $0 }
-        let view = membership.view
-        var nodes = configuration.nodes.map { node in
-            NodeStatus(
-                id: node.id, name: node.name, votes: node.votes,
-                state: view?.info(of: node.id) != nil ? .member : .lost,
-                isLinkUp: node.id == local.node || membership.linkUp.contains(node.id))
-        }
-        for info in view?.members ?? [] where configuration.node(id: info.node) == nil {
-            nodes.append(
-                NodeStatus(id: info.node, name: info.name, votes: quorum.votes(of: info.node), state: .member, isLinkUp: true))
-        }
-        return DaemonStatus(
-            clusterName: configuration.clusterName, local: local, view: view, nodes: nodes,
-            quorumFlags: QuorumFlags(configuration.quorum))
-    }
+    var status: DaemonStatus { StatusSource(configuration: configuration, local: local, quorum: quorum, snapshot: snapshot).status }
 
     private func isValidGroupName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 128 && name.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 }

@@ -76,9 +76,13 @@ public final class HeartbeatDaemon: Service {
             of: MembershipInput.self, bufferingPolicy: .unbounded)
         let dataSocket = try await bindUDP(port: configuration.udpPort) { dataSink.yield(.datagram($0)) }
         let membershipSocket = try await bindUDP(port: configuration.udpPort + 1) { membershipSink.yield(.datagram($0)) }
-        let server = try await bindClientSocket(sink: dataSink)
-        try DurableFile.write("\(getpid())\n", to: directories.heartbeatPIDFile)
         let snapshot = SnapshotBox()
+        let quorum = Quorum(options: configuration.quorum, configuredVotes: configuration.configuredVotes)
+        let statusSource = StatusSource(
+            configuration: configuration, local: MemberInfo(member: member, name: local.name), quorum: quorum,
+            snapshot: snapshot)
+        let server = try await bindClientSocket(sink: dataSink, statusSource: statusSource)
+        try DurableFile.write("\(getpid())\n", to: directories.heartbeatPIDFile)
         var membership = try makeMembershipLoop(udp: membershipSocket, dataSink: dataSink, snapshot: snapshot)
         let data = try makeDataLoop(udp: dataSocket, snapshot: snapshot)
         logger.info(
@@ -186,7 +190,9 @@ public final class HeartbeatDaemon: Service {
             .bind(host: local.address ?? "0.0.0.0", port: port).get()
     }
 
-    private func bindClientSocket(sink: AsyncStream<DaemonInput>.Continuation) async throws -> any Channel {
+    private func bindClientSocket(
+        sink: AsyncStream<DaemonInput>.Continuation, statusSource: StatusSource
+    ) async throws -> any Channel {
         let counter = Mutex<UInt64>(0)
         let group = Self.clusterGroup
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -201,7 +207,7 @@ public final class HeartbeatDaemon: Service {
                         return channel.writeAndFlush(ClientFraming.frame(refusal.encoded)).flatMap { channel.close() }
                     }
                     sink.yield(.clientConnected(id, channel, credentials: credentials))
-                    return channel.pipeline.addHandler(ClientConnectionHandler(id: id, sink: sink))
+                    return channel.pipeline.addHandler(ClientConnectionHandler(id: id, sink: sink, statusSource: statusSource))
                 }
             }
             .bind(unixDomainSocketPath: directories.heartbeatSocket, cleanupExistingSocketFile: true).get()

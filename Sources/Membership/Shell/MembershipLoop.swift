@@ -72,6 +72,8 @@ struct MembershipLoop {
             case .scheduleTick(let after): nextTick = now + after
             case .persistEpoch(let epoch): persist(epoch)
             case .viewChangeStarted: break
+            case .peerLate(let member, let silence):
+                logger.warning("late heartbeat", metadata: ["peer": "\(member)", "silence": "\(silence)"])
             case .installView(let view):
                 logger.notice("view installed", metadata: ["view": "\(view)", "at": "\(now)"])
                 dataSink.yield(.viewAgreed(view))
