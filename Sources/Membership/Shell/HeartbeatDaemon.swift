@@ -159,7 +159,8 @@ public final class HeartbeatDaemon: Service {
             writer: PacketWriter(
                 local: member, clusterID: configuration.clusterID, channel: .heartbeat, maximumPacketSize: 1400,
                 protection: protection),
-            reader: PacketReader(local: member, clusterID: configuration.clusterID, protection: protection),
+            reader: PacketReader(
+                local: member, clusterID: configuration.clusterID, channel: .heartbeat, protection: protection),
             configuration: configuration, directories: directories, udp: udp, logger: logger,
             addresses: peers.nodes, extraTargets: peers.extra, dataSink: dataSink, snapshot: snapshot)
     }
