@@ -79,7 +79,13 @@ let package = Package(
         tool("crm_node", ["Membership", argumentParser]),
         tool("ha-status", ["Membership", argumentParser]),
         tool("ha", ["Membership", "Messaging", argumentParser]),
+        tool("ha-keygen", ["Messaging", argumentParser]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
+        .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
+
+        // Examples.
+        .executableTarget(
+            name: "group-chat", dependencies: ["Membership", nioCore], path: "Examples/GroupChat", swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "XMLTests", dependencies: ["XML"], swiftSettings: strict),

@@ -8,6 +8,7 @@
 #include <libxml/xmlsave.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlstring.h>
+#include <libxml/xmlreader.h>
 
 /* xmlFree is a global function pointer, which Swift 6 sees as shared mutable state; call it through this. */
 static inline void ha_xml_free(void *pointer) { xmlFree(pointer); }

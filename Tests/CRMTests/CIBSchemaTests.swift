@@ -69,6 +69,18 @@ func cibText(
         #expect(!CIBSchema.validate(try XMLDocument.parse(cibText(validateWith: "pacemaker-3.0", resources: resource))).isEmpty)
     }
 
+    @Test func syntaxNewerThanTheDeclaredMinorVersionIsRefusedByName() throws {
+        let resources = #"<primitive id="d1" class="lsb" type="a"/><primitive id="d2" class="lsb" type="b"/>"#
+        let colocation = #"<rsc_colocation id="c" rsc="d1" with-rsc="d2" score="10" influence="false"/>"#
+        let old = CIBSchema.validate(try XMLDocument.parse(cibText(validateWith: "pacemaker-3.5", resources: resources, constraints: colocation)))
+        #expect(old.map(\.message) == [#"<rsc_colocation influence=…> needs pacemaker-3.6 or later, but the CIB declares validate-with="pacemaker-3.5""#])
+        #expect(old.first?.line == 9)
+        #expect(CIBSchema.validate(try XMLDocument.parse(cibText(validateWith: "pacemaker-3.6", resources: resources, constraints: colocation))) == [])
+        let promoted = #"<rsc_location id="l" rsc="d1" role="Promoted" node="node1" score="10"/>"#
+        #expect(!CIBSchema.validate(try XMLDocument.parse(cibText(validateWith: "pacemaker-3.6", resources: resources, constraints: promoted))).isEmpty)
+        #expect(CIBSchema.validate(try XMLDocument.parse(cibText(validateWith: "pacemaker-3.7", resources: resources, constraints: promoted))) == [])
+    }
+
     @Test func versionOneACLsAreOnlyAcceptedForVersionOne() throws {
         let acls = #"<acls><acl_role id="r1"><read id="r1-read" xpath="/cib"/></acl_role></acls>"#
         #expect(CIBSchema.validate(try XMLDocument.parse(cibText(validateWith: "pacemaker-1.2", extra: acls))) == [])

@@ -67,8 +67,13 @@ import XML
         let fileManager = FileManager.default
         let scorer = "/work/shared/tools/scheduler-conformance"
         let binaries = [".build/release/crm_simulate", ".build/debug/crm_simulate"].map { root.appendingPathComponent($0).path }
+        // The most recently built binary: a stale release build must not hide (or fake) a change.
+        func modified(_ path: String) -> Date {
+            ((try? fileManager.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
+        }
+        let built = binaries.filter { fileManager.isExecutableFile(atPath: $0) }.sorted { modified($0) > modified($1) }
         guard fileManager.isExecutableFile(atPath: scorer), fileManager.isExecutableFile(atPath: "/usr/bin/python3"),
-            let binary = binaries.first(where: { fileManager.isExecutableFile(atPath: $0) })
+            let binary = built.first
         else { return }
         let ratchetText = try String(contentsOf: root.appendingPathComponent("Tests/Golden/conformance-pass-count.txt"), encoding: .utf8)
         let ratchet = try #require(Int(ratchetText.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -84,5 +89,22 @@ import XML
         let last = try #require(output.split(separator: "\n").last)
         let passed = try #require(Int(last.split(separator: " ").first ?? ""))
         #expect(passed >= ratchet, "conformance dropped: \(passed) passed, ratchet is \(ratchet)")
+    }
+}
+
+/// The streaming reader must see the same CIB as the whole-tree parser.
+@Suite struct StreamingParseTests {
+    @Test(arguments: PolicyGoldenTests.scenarios)
+    func streamingAndTreeParsesScheduleTheSame(scenario: String) throws {
+        let bytes = Array(try Data(contentsOf: PolicyGoldenTests.golden.appendingPathComponent("xml/\(scenario).xml")))
+        let tree = try ClusterModel(cib: XMLDocument.parse(bytes, source: scenario).root)
+        let streamed = try ClusterModel.parsing(cibText: bytes, source: scenario)
+        #expect(PolicyEngine.schedule(tree, now: nil).graph.xml() == PolicyEngine.schedule(streamed, now: nil).graph.xml())
+    }
+
+    @Test func truncatedDocumentIsRefusedWithItsPosition() {
+        #expect(throws: XMLError.self) {
+            _ = try ClusterModel.parsing(cibText: Array("<cib><configuration><nodes>".utf8), source: "cut.xml")
+        }
     }
 }

@@ -59,7 +59,9 @@ import Testing
             ["-N", "node1", "-n", "standby", "-G"], ["-N", "node1", "-n", "standby", "-G", "--output-as", "xml"],
             ["-N", "node1", "-n", "standby", "-D"], ["-N", "nosuch", "-n", "standby", "-v", "on"], ["-N", "node1", "-n", "cpu", "-v", "4", "-z"],
             ["-n", "stonith-enabled", "-v", "value++"], ["-n", "stonith-enabled", "-G"], ["-N", "node2", "-n", "x", "-v", "1", "-l", "forever"],
-            ["-n", "a", "-D", "--output-as", "xml"], ["-n", "stonith-enabled", "-D"],
+            ["-n", "a", "-D", "--output-as", "xml"], ["-n", "stonith-enabled", "-D"], ["-G"], ["-G", "-q"], ["-P", "no-", "-G"],
+            ["-N", "node1", "-G"], ["-n", "cluster-name", "-G", "--output-as", "json"],
+            ["-n", "o-s", "-i", "o-s", "-G"], ["-i", "o-s", "-G"],
         ]
         try SideBySide(tool: "crm_attribute", cib: toolCIB()).run(steps.map { SideBySide.Step(arguments: $0) })
     }

@@ -43,6 +43,20 @@ let resourceCIB = toolCIB(resources: """
         #expect(try ToolProcess.ours("crm_resource", ["-r", "d1", "-B", "-N", "node2", "-u", "soon"], environment: environment).status == 64)
     }
 
+    @Test func clearExpiredRemovesOnlyEndedLifetimes() throws {
+        let scratch = try ScratchDirectory()
+        let ended = """
+            <rsc_location id="cli-prefer-d1" rsc="d1" role="Started"><rule id="cli-prefer-rule-d1" score="INFINITY" boolean-op="and">
+            <expression id="cli-prefer-expr-d1" attribute="#uname" operation="eq" value="node1" type="string"/>
+            <date_expression id="cli-prefer-lifetime-end-d1" operation="lt" end="2001-01-01 00:00:00Z"/></rule></rsc_location>
+            <rsc_location id="cli-ban-d1-on-node2" rsc="d1" role="Started" node="node2" score="-INFINITY"/>
+            """
+        let file = try scratch.write("cib.xml", toolCIB(constraints: ended))
+        let clear = try ToolProcess.ours("crm_resource", ["-r", "d1", "-U", "--expired"], environment: ["CIB_file": file])
+        #expect(clear.standardOutput == "Removing constraint: cli-prefer-d1\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("cli-ban-d1-on-node2"))
+    }
+
     @Test func listsResourcesAndInstances() throws {
         let scratch = try ScratchDirectory()
         let environment = ["CIB_file": try scratch.write("cib.xml", resourceCIB)]
@@ -101,5 +115,21 @@ let resourceCIB = toolCIB(resources: """
             ["-r", first, "-B", "-N", node], ["-r", first, "-M", "-N", node], ["-r", first, "-U"], ["-r", first, "-d", "extra"],
         ]
         try SideBySide(tool: "crm_resource", cib: text).run(steps.map { SideBySide.Step(arguments: $0) })
+    }
+}
+
+/// `--list` (text and XML) and `--list-raw` on corpus CIBs whose status our simple reading interprets as
+/// Pacemaker does (see Docs/Tools.md): a regression guard for the listing.
+@Suite(.enabled(if: ToolProcess.pacemakerHas("crm_resource") && ConformanceCorpus.directory != nil, "needs Pacemaker and the corpus"))
+struct CRMResourceListingSideBySideTests {
+    @Test(arguments: [
+        "7-migrate-group-one-unmigratable", "anti-colocation-order", "bug-5038", "clone-recover-no-shuffle-2", "coloc-list",
+        "colocate-unmanaged-group", "group-unmanaged-stopped", "migrate-1", "promoted-1", "promoted-with-blocked",
+        "template-rsc-sets-1", "ticket-clone-12", "ticket-group-13", "ticket-promoted-2", "ticket-rsc-sets-4", "simple7",
+    ])
+    func listsLikePacemaker(name: String) throws {
+        let file = try #require(ConformanceCorpus.path(name))
+        let steps = [["-L"], ["-L", "--output-as", "xml"], ["-l"]].map { SideBySide.Step(arguments: $0) }
+        try SideBySide(tool: "crm_resource", cib: try String(contentsOfFile: file, encoding: .utf8)).run(steps)
     }
 }

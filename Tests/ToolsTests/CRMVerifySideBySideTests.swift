@@ -64,6 +64,11 @@ struct CRMVerifySideBySideTests {
         var outOfScope: [String] = []
         for name in sample {
             let file = try #require(ConformanceCorpus.path(name))
+            // Pacemaker 2.1.5 knows schemas up to pacemaker-3.9; we also accept 3.10 (Pacemaker 3.0's syntax).
+            if try String(contentsOfFile: file, encoding: .utf8).contains(#"validate-with="pacemaker-3.10""#) {
+                outOfScope.append(name)
+                continue
+            }
             let theirs = try ToolProcess.pacemaker("crm_verify", ["-VV", "-x", file])
             let ours = try ToolProcess.ours("crm_verify", ["-x", file])
             if theirs.status != ours.status && reportsSchedulerProblem(theirs.standardError) {

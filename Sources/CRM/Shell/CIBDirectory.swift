@@ -45,13 +45,7 @@ public struct CIBDirectory: Sendable {
 
     /// Loads a CIB file and checks it against `<file>.sig`.
     func verifiedDocument(at file: String) throws(CIBStoreError) -> CIBDocument {
-        let bytes = try CIBFileIO.read(file, limit: maximumBytes)
-        let document: CIBDocument
-        do {
-            document = try CIBDocument.parse(bytes, source: file, maximumBytes: maximumBytes)
-        } catch {
-            throw .corrupt(path: file, reason: error.description, newestValidBackup: nil)
-        }
+        let document = try CIBDocument.load(file: file, maximumBytes: maximumBytes)
         let expected: String
         do {
             expected = String(decoding: try CIBFileIO.read(file + ".sig", limit: 1024), as: UTF8.self)

@@ -20,6 +20,7 @@ public enum CIBFileIO {
                 newestValidBackup: nil)
         }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size) + 1)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
@@ -34,6 +35,13 @@ public enum CIBFileIO {
             }
         }
         return bytes
+    }
+
+    /// The permission bits of an existing file, nil when it cannot be stat'ed.
+    public static func mode(of path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
     }
 
     /// Whether a file exists.

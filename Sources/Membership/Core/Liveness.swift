@@ -111,6 +111,13 @@ public struct FailedSet: Sendable, Hashable {
     /// An empty set whose first exclusion lasts `base`.
     public init(base: Duration) { self.base = base }
 
+    /// Excludes `node` for exactly `duration`, without counting a strike.
+    public mutating func exclude(_ node: NodeID, at now: Instant, for duration: Duration) {
+        let strikes = entries[node]?.strikes ?? 0
+        let lastFailedAt = entries[node]?.lastFailedAt ?? now
+        entries[node] = Entry(until: now + duration, strikes: strikes, lastFailedAt: lastFailedAt)
+    }
+
     /// Excludes `node` from now on, for longer if it failed recently.
     public mutating func exclude(_ node: NodeID, at now: Instant) {
         var strikes = 0

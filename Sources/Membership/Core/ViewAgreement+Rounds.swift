@@ -39,7 +39,8 @@ extension ViewAgreement {
         if view.members.map(\.member) != candidates.map(\.member) { return true }
         guard asCoordinator else { return false }
         // A member that moved on to a newer view must be brought back into one with us.
-        return connected.contains { record in (record.announce.viewID.map { $0 > view.id }) ?? true }
+        // (One still announcing no view or an older one has only missed the commit: `resendCommits` repairs that.)
+        return connected.contains { record in (record.announce.viewID.map { $0 > view.id }) ?? false }
     }
 
     private func mayFormFirstView(candidates: [MemberInfo], at now: Instant) -> Bool {
@@ -64,7 +65,9 @@ extension ViewAgreement {
         let proposal = Proposal(
             id: id, coordinator: me, members: members, lowersExpectedVotesTo: lowersExpectedVotesTo)
         phase = .coordinating(
-            Round(proposal: proposal, accepted: [me.node: quorumState], deadline: now + timings.consensusTimeout))
+            Round(
+                proposal: proposal, accepted: [me.node: quorumState],
+                deadline: now + clock.roundTimeout(base: timings.consensusTimeout)))
         var directives: [Directive] = [.persistEpoch(epoch), .viewChangeStarted(id)]
         for member in proposal.members where member.member != me.member {
             directives.append(.send(.propose(proposal), to: member.node))
@@ -131,6 +134,7 @@ extension ViewAgreement {
 
     private mutating func install(_ view: MembershipView, at now: Instant) -> [Directive] {
         self.view = view
+        clock.roundTimeout = nil
         phase = .steady
         promised = max(promised ?? view.id, view.id)
         highestEpoch = max(highestEpoch, view.id.epoch)

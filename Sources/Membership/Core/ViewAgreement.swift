@@ -140,11 +140,14 @@ public struct ViewAgreement: Sendable {
         failed.prune(at: now)
         switch phase {
         case .coordinating(let round) where now >= round.deadline:
+            // Silent members sit out the next round only; if they are really gone, deadtime drops them anyway.
             for member in round.proposal.members where round.accepted[member.node] == nil {
-                failed.exclude(member.node, at: now)
+                failed.exclude(member.node, at: now, for: timings.deadtime)
             }
+            // A starved machine may answer slowly: give the next round longer (Totem's consensus grows too).
+            clock.roundTimeout = min(clock.roundTimeout(base: timings.consensusTimeout) * 2, timings.deadtime * 4)
             phase = .steady
-        case .promised(_, let since) where now - since >= timings.consensusTimeout * 2:
+        case .promised(_, let since) where now - since >= timings.deadtime * 2:
             // The round failed (the coordinator excludes whoever did not answer and retries): wait for its next
             // proposal. Only a coordinator that stops acting altogether is excluded, by `evaluate`'s patience.
             phase = .steady
@@ -164,4 +167,9 @@ struct AgreementClock: Sendable, Hashable {
     var wantsChangeSince: Instant?
     /// When the coordinator lowers expected votes (last man standing), if it will.
     var lastManStandingDue: Instant?
+    /// How long the next round waits for acceptances, once a round has timed out; `nil` means the base.
+    var roundTimeout: Duration?
+
+    /// The round timeout in force.
+    func roundTimeout(base: Duration) -> Duration { roundTimeout ?? base }
 }

@@ -1,16 +1,37 @@
 import Foundation
+import Messaging
 import NIOCore
+import Synchronization
 
-/// Everything the daemon's run loop reacts to, from sockets and timers, in one stream.
+/// Everything the data loop reacts to (ordered messaging and local clients), in one stream.
 enum DaemonInput: Sendable {
     case datagram(AddressedEnvelope<ByteBuffer>)
     case clientConnected(UInt64, any Channel, credentials: PeerCredentials)
     case clientRequest(UInt64, ClientRequest)
     case clientMalformed(UInt64, String)
     case clientDisconnected(UInt64)
-    case membershipTimer
     case messagingTimer
+    case viewAgreed(MembershipView)
+    case stop
+}
+
+/// Everything the membership loop reacts to: its own socket, its timer, shutdown. Kept apart from the data
+/// loop so a message flood never delays announces or rounds.
+enum MembershipInput: Sendable {
+    case datagram(AddressedEnvelope<ByteBuffer>)
+    case timer
     case shutdownRequested
+}
+
+/// What the membership loop last decided, for the data loop's status answers.
+struct MembershipSnapshot: Sendable {
+    var view: MembershipView?
+    var linkUp: Set<NodeID> = []
+}
+
+/// The snapshot shared between the two loops.
+final class SnapshotBox: Sendable {
+    let value = Mutex(MembershipSnapshot())
 }
 
 /// The process at the other end of a Unix socket, as the kernel reports it (SO_PEERCRED).
@@ -53,15 +74,15 @@ struct KernelCredentials: Sendable {
     var gid: UInt32 = 0
 }
 
-/// Forwards every datagram to the run loop; decoding happens there.
+/// Forwards every datagram to a run loop; decoding happens there.
 final class DatagramForwarder: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let sink: AsyncStream<DaemonInput>.Continuation
+    let forward: @Sendable (AddressedEnvelope<ByteBuffer>) -> Void
 
-    init(sink: AsyncStream<DaemonInput>.Continuation) { self.sink = sink }
+    init(_ forward: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void) { self.forward = forward }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        sink.yield(.datagram(unwrapInboundIn(data)))
+        forward(unwrapInboundIn(data))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

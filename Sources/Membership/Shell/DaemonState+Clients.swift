@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import NIOCore
+import Synchronization
 
 extension DaemonState {
     mutating func clientRequested(_ id: UInt64, _ request: ClientRequest) {
@@ -64,19 +65,17 @@ extension DaemonState {
 
     /// What `crm_node` and the status tool show.
     var status: DaemonStatus {
-        let now = self.now
-        let view = core.agreement.view
+        let membership = snapshot.value.withLock { $0 }
+        let view = membership.view
         var nodes = configuration.nodes.map { node in
             NodeStatus(
                 id: node.id, name: node.name, votes: node.votes,
                 state: view?.info(of: node.id) != nil ? .member : .lost,
-                isLinkUp: node.id == local.node || core.agreement.liveness.record(of: node.id, at: now) != nil)
+                isLinkUp: node.id == local.node || membership.linkUp.contains(node.id))
         }
         for info in view?.members ?? [] where configuration.node(id: info.node) == nil {
             nodes.append(
-                NodeStatus(
-                    id: info.node, name: info.name, votes: core.agreement.quorum.votes(of: info.node), state: .member,
-                    isLinkUp: true))
+                NodeStatus(id: info.node, name: info.name, votes: quorum.votes(of: info.node), state: .member, isLinkUp: true))
         }
         return DaemonStatus(
             clusterName: configuration.clusterName, local: local, view: view, nodes: nodes,

@@ -67,80 +67,123 @@ public final class HeartbeatDaemon: Service {
         return Incarnation(UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec))
     }
 
-    /// Runs until SIGTERM (graceful leave) or a fatal error.
+    /// Runs until SIGTERM (graceful leave) or a fatal error. Two loops: membership (its own socket on the data
+    /// port + 1) and data (ordered messaging and local clients), so a flood never delays membership.
     public func run() async throws {
         try directories.createRuntimeDirectories()
-        let (stream, sink) = AsyncStream.makeStream(of: DaemonInput.self, bufferingPolicy: .unbounded)
-        let udp = try await bindUDP(sink: sink)
-        let server = try await bindClientSocket(sink: sink)
+        let (dataStream, dataSink) = AsyncStream.makeStream(of: DaemonInput.self, bufferingPolicy: .unbounded)
+        let (membershipStream, membershipSink) = AsyncStream.makeStream(
+            of: MembershipInput.self, bufferingPolicy: .unbounded)
+        let dataSocket = try await bindUDP(port: configuration.udpPort) { dataSink.yield(.datagram($0)) }
+        let membershipSocket = try await bindUDP(port: configuration.udpPort + 1) { membershipSink.yield(.datagram($0)) }
+        let server = try await bindClientSocket(sink: dataSink)
         try DurableFile.write("\(getpid())\n", to: directories.heartbeatPIDFile)
-        var state = try makeState(udp: udp)
+        let snapshot = SnapshotBox()
+        var membership = try makeMembershipLoop(udp: membershipSocket, dataSink: dataSink, snapshot: snapshot)
+        let data = try makeDataLoop(udp: dataSocket, snapshot: snapshot)
         logger.info(
             "heartbeat started",
-            metadata: ["node": "\(local.name)", "member": "\(state.local.member)", "socket": "\(directories.heartbeatSocket)"])
-        state.start()
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await Self.tickMessaging(sink) }
-            await withGracefulShutdownHandler {
-                for await input in stream {
-                    state.handle(input)
-                    if state.hasLeft || state.fatalError != nil { break }
+            metadata: ["node": "\(local.name)", "member": "\(data.local.member)", "socket": "\(directories.heartbeatSocket)"])
+        membership.start()
+        let fatal = await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask { try await Self.tick(every: .milliseconds(5)) { dataSink.yield(.messagingTimer) } }
+            group.addTask { try await Self.tick(every: .milliseconds(5)) { membershipSink.yield(.timer) } }
+            group.addTask { [data] in
+                var data = data
+                for await input in dataStream {
+                    data.handle(input)
+                    if data.isStopped { break }
                 }
-            } onGracefulShutdown: {
-                sink.yield(.shutdownRequested)
+                return nil
             }
+            let fatal: String? = await withGracefulShutdownHandler {
+                for await input in membershipStream {
+                    membership.handle(input)
+                    if membership.hasLeft || membership.fatalError != nil { break }
+                }
+                return membership.fatalError
+            } onGracefulShutdown: {
+                membershipSink.yield(.shutdownRequested)
+            }
+            dataSink.yield(.stop)
             group.cancelAll()
+            return fatal
         }
-        sink.finish()
+        dataSink.finish()
+        membershipSink.finish()
         try? await server.close()
-        try? await udp.close()
+        try? await dataSocket.close()
+        try? await membershipSocket.close()
         unlink(directories.heartbeatSocket)
         unlink(directories.heartbeatPIDFile)
-        if let fatal = state.fatalError { throw HeartbeatDaemonError.fatal(fatal) }
+        if let fatal { throw HeartbeatDaemonError.fatal(fatal) }
         logger.info("heartbeat stopped", metadata: ["node": "\(local.name)"])
     }
 
-    private static func tickMessaging(_ sink: AsyncStream<DaemonInput>.Continuation) async throws {
+    private static func tick(every interval: Duration, _ fire: @Sendable () -> Void) async throws -> String? {
         while !Task.isCancelled {
-            try await Task.sleep(for: .milliseconds(5))
-            sink.yield(.messagingTimer)
+            try await Task.sleep(for: interval)
+            fire()
         }
+        return nil
     }
 
-    private func makeState(udp: any Channel) throws -> DaemonState {
-        let member = Member(node: local.id, incarnation: incarnation)
-        let me = MemberInfo(member: member, name: local.name)
-        let quorum = Quorum(options: configuration.quorum, configuredVotes: configuration.configuredVotes)
-        let agreement = ViewAgreement(
-            me: me, timings: configuration.timings, quorum: quorum,
-            persistedEpoch: try DurableFile.readEpoch(at: directories.epochFile))
+    private var member: Member { Member(node: local.id, incarnation: incarnation) }
+
+    private func peerAddresses(port: Int) throws -> (nodes: [NodeID: SocketAddress], extra: [SocketAddress]) {
         var addresses: [NodeID: SocketAddress] = [:]
         for node in configuration.nodes where node.id != local.id {
-            if let address = node.address { addresses[node.id] = try SocketAddress(ipAddress: address, port: configuration.udpPort) }
+            if let address = node.address { addresses[node.id] = try SocketAddress(ipAddress: address, port: port) }
         }
         let extra = try configuration.links.compactMap { link -> SocketAddress? in
             guard case .unicast(_, let peer) = link else { return nil }
-            return try SocketAddress(ipAddress: peer, port: configuration.udpPort)
+            return try SocketAddress(ipAddress: peer, port: port)
         }
+        return (addresses, extra)
+    }
+
+    private func makeMembershipLoop(
+        udp: any Channel, dataSink: AsyncStream<DaemonInput>.Continuation, snapshot: SnapshotBox
+    ) throws -> MembershipLoop {
+        let quorum = Quorum(options: configuration.quorum, configuredVotes: configuration.configuredVotes)
+        let agreement = ViewAgreement(
+            me: MemberInfo(member: member, name: local.name), timings: configuration.timings, quorum: quorum,
+            persistedEpoch: try DurableFile.readEpoch(at: directories.epochFile))
+        let peers = try peerAddresses(port: configuration.udpPort + 1)
+        return MembershipLoop(
+            agreement: agreement,
+            writer: PacketWriter(
+                local: member, clusterID: configuration.clusterID, channel: .heartbeat, maximumPacketSize: 1400,
+                protection: protection),
+            reader: PacketReader(local: member, clusterID: configuration.clusterID, protection: protection),
+            configuration: configuration, directories: directories, udp: udp, logger: logger,
+            addresses: peers.nodes, extraTargets: peers.extra, dataSink: dataSink, snapshot: snapshot)
+    }
+
+    private func makeDataLoop(udp: any Channel, snapshot: SnapshotBox) throws -> DaemonState {
+        let quorum = Quorum(options: configuration.quorum, configuredVotes: configuration.configuredVotes)
         return DaemonState(
-            core: HeartbeatCore(agreement: agreement, messaging: GroupMessaging(local: member)),
+            core: GroupCore(messaging: GroupMessaging(local: member)),
+            local: MemberInfo(member: member, name: local.name), quorum: quorum, snapshot: snapshot,
             writer: PacketWriter(
                 local: member, clusterID: configuration.clusterID, channel: .data, maximumPacketSize: 1400,
                 protection: protection),
             reader: PacketReader(local: member, clusterID: configuration.clusterID, protection: protection),
-            configuration: configuration, directories: directories, udp: udp, logger: logger, addresses: addresses,
-            extraTargets: extra)
+            configuration: configuration, directories: directories, udp: udp, logger: logger,
+            addresses: try peerAddresses(port: configuration.udpPort).nodes)
     }
 
-    private func bindUDP(sink: AsyncStream<DaemonInput>.Continuation) async throws -> any Channel {
+    private func bindUDP(
+        port: Int, _ forward: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void
+    ) async throws -> any Channel {
         try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramForwarder(sink: sink))
+                    try channel.pipeline.syncOperations.addHandler(DatagramForwarder(forward))
                 }
             }
-            .bind(host: local.address ?? "0.0.0.0", port: configuration.udpPort).get()
+            .bind(host: local.address ?? "0.0.0.0", port: port).get()
     }
 
     private func bindClientSocket(sink: AsyncStream<DaemonInput>.Continuation) async throws -> any Channel {

@@ -12,11 +12,22 @@ public struct AuthKeys: Sendable, CustomStringConvertible {
         public var method: String
         /// The secret text as written in the file.
         public var secret: String
+        /// Builds a key line.
+        public init(method: String, secret: String) {
+            self.method = method
+            self.secret = secret
+        }
     }
     /// The key number used to send (`auth N`).
     public var activeKeyNumber: UInt8
     /// Every configured key by number.
     public var entries: [UInt8: Entry]
+
+    /// Builds the contents of a file.
+    public init(activeKeyNumber: UInt8, entries: [UInt8: Entry]) {
+        self.activeKeyNumber = activeKeyNumber
+        self.entries = entries
+    }
 
     /// Parses an authkeys file; `path` names the file in errors.
     public static func parse(_ text: String, path: String) throws(AuthKeysError) -> AuthKeys {

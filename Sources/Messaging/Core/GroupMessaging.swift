@@ -148,11 +148,10 @@ public struct GroupMessaging: Sendable {
     // MARK: Sending
 
     private mutating func submit(_ payload: ByteBuffer, into output: inout Output) {
-        guard case .operational(var stream) = phase, queued.isEmpty else {
+        guard queued.isEmpty, var stream = takeOperational() else {
             queued.append(payload)
             return
         }
-        phase = .waiting
         send(payload, on: &stream, into: &output)
         phase = .operational(stream)
     }
@@ -210,26 +209,35 @@ public struct GroupMessaging: Sendable {
     /// Runs `body` on the stream of `view` (current, flushing or retired) if `sender` is a member of it.
     @discardableResult
     mutating func withStream(_ view: ViewID, from sender: Member, _ body: (inout ViewStream) -> Void) -> Bool {
-        switch phase {
-        case .operational(var stream) where stream.view.id == view:
-            guard stream.view.contains(sender) else { return true }
-            phase = .waiting
-            body(&stream)
+        if var stream = takeOperational(view: view) {
+            if stream.view.contains(sender) { body(&stream) }
             phase = .operational(stream)
             return true
-        case .flushing(var flush) where flush.old.view.id == view:
-            guard flush.old.view.contains(sender) else { return true }
-            phase = .waiting
-            body(&flush.old)
+        }
+        if var flush = takeFlushing(oldView: view) {
+            if flush.old.view.contains(sender) { body(&flush.old) }
             phase = .flushing(flush)
             return true
-        default:
-            break
         }
         guard let index = retired.firstIndex(where: { $0.stream.view.id == view }) else { return false }
         guard retired[index].stream.view.contains(sender) else { return true }
         body(&retired[index].stream)
         return true
+    }
+
+    /// Moves the operational stream out of `phase` (leaving `.waiting`), so mutating it copies nothing; the caller
+    /// puts it back. A `switch` over `phase` would keep a second reference alive and copy every buffer.
+    mutating func takeOperational(view: ViewID? = nil) -> ViewStream? {
+        guard case .operational(let stream) = phase, view == nil || stream.view.id == view else { return nil }
+        phase = .waiting
+        return stream
+    }
+
+    /// As `takeOperational`, for a flush of `oldView`.
+    mutating func takeFlushing(oldView: ViewID) -> Flush? {
+        guard case .flushing(let flush) = phase, flush.old.view.id == oldView else { return nil }
+        phase = .waiting
+        return flush
     }
 }
 

@@ -22,10 +22,10 @@ extension ViewStream {
     /// Asks senders for missing units and the sequencer for missing order, at most once per interval each.
     mutating func requestMissing(at now: Instant, interval: Duration, into output: inout Output) {
         for node in senders.keys.sorted() where node != local.node {
-            guard let state = senders[node], state.highestKnown > state.contiguous,
-                now - state.lastNack >= interval
+            guard let highest = senders[node]?.highestKnown, let contiguous = senders[node]?.contiguous,
+                let lastNack = senders[node]?.lastNack, highest > contiguous, now - lastNack >= interval
             else { continue }
-            let ranges = Self.gaps(from: state.contiguous + 1, to: state.highestKnown) { state.units[$0] != nil }
+            let ranges = Self.gaps(from: contiguous + 1, to: highest) { senders[node]?.units[$0] != nil }
             senders[node]?.lastNack = now
             output.unicast[node, default: []].append(.nack(Nack(view: view.id, target: .sender(node), ranges: ranges)))
         }
@@ -85,14 +85,15 @@ extension ViewStream {
 
 extension GroupMessaging {
     mutating func tick(at now: Instant, into output: inout Output) {
-        switch phase {
-        case .waiting:
-            break
-        case .operational(var stream):
-            phase = .waiting
+        if var stream = takeOperational() {
             stream.requestMissing(at: now, interval: configuration.retransmitInterval, into: &output)
             if stream.needsStatus { output.multicast.append(stream.statusFrame()) }
             phase = .operational(stream)
+            return
+        }
+        switch phase {
+        case .waiting, .operational:
+            break
         case .flushing(let flush):
             if let cut = flush.cut, let source = flush.source, source != local.node, flush.old.delivered < cut {
                 let ranges = ViewStream.gaps(from: flush.old.delivered + 1, to: cut) { number in
@@ -109,10 +110,10 @@ extension GroupMessaging {
     /// Reports status without waiting for the tick once a quarter window was delivered, so senders' windows
     /// reopen under load.
     mutating func reportEagerly(into output: inout Output) {
-        guard case .operational(var stream) = phase,
-            stream.delivered - stream.reportedDelivered >= UInt64(Swift.max(1, configuration.window / 4))
+        guard case .operational(let current) = phase,
+            current.delivered - current.reportedDelivered >= UInt64(Swift.max(1, configuration.window / 4)),
+            var stream = takeOperational()
         else { return }
-        phase = .waiting
         output.multicast.append(stream.statusFrame())
         phase = .operational(stream)
     }

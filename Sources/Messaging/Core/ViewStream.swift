@@ -102,10 +102,12 @@ struct ViewStream: Sendable {
     /// Stores a unit if it is new and within the window; returns whether anything changed.
     @discardableResult
     mutating func accept(_ unit: DataUnit) -> Bool {
-        guard let state = senders[unit.origin] else { return false }
-        let floor = Swift.max(state.contiguous, state.ordered)
-        guard unit.sequence > state.contiguous, state.units[unit.sequence] == nil,
-            unit.sequence <= floor + UInt64(window), !isStable(unit.origin, unit.sequence)
+        // Read scalars only: holding a copy of the state while mutating it would copy its units on every call.
+        guard let contiguous = senders[unit.origin]?.contiguous, let ordered = senders[unit.origin]?.ordered,
+            senders[unit.origin]?.units[unit.sequence] == nil
+        else { return false }
+        guard unit.sequence > contiguous, unit.sequence <= Swift.max(contiguous, ordered) + UInt64(window),
+            !isStable(unit.origin, unit.sequence)
         else { return false }
         Self.modify(&senders[unit.origin]) { state in
             state.units[unit.sequence] = unit
@@ -152,9 +154,11 @@ struct ViewStream: Sendable {
 
     /// As sequencer: assigns global numbers to every newly contiguous unit, in arrival order.
     mutating func orderNewUnits(from sender: NodeID, into frames: inout [Frame]) {
-        guard isSequencer, isOrdering, let state = senders[sender], state.contiguous > state.ordered else { return }
-        let first = state.ordered + 1
-        let count = state.contiguous - state.ordered
+        guard isSequencer, isOrdering, let contiguous = senders[sender]?.contiguous,
+            let ordered = senders[sender]?.ordered, contiguous > ordered
+        else { return }
+        let first = ordered + 1
+        let count = contiguous - ordered
         let record = OrderRecord(
             view: view.id, firstGlobal: nextGlobal,
             runs: [OrderRecord.Run(sender: sender, firstSequence: first, count: UInt32(count))])

@@ -14,7 +14,7 @@ struct CRMNode: AsyncParsableCommand {
             daemon cannot be reached, as Pacemaker's crm_node does when the controller is down.
             """)
 
-    @Flag(name: [.short, .customLong("cluster-id")], help: "Display this node's cluster id")
+    @Flag(name: [.customShort("i"), .customLong("cluster-id")], help: "Display this node's cluster id")
     var clusterID = false
     @Flag(name: [.short, .long], help: "Display all known members (past and present) of this cluster")
     var list = false

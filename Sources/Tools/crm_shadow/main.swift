@@ -1,5 +1,5 @@
-// TODO(#2): placeholder until this tool is written; fails loudly rather than doing the wrong thing.
-import Foundation
+// crm_shadow: stage CIB changes in a shadow copy (see Docs/CIB.md). All logic lives in CRM's `CrmShadow`.
+import CRM
+import Glibc
 
-FileHandle.standardError.write(Data("crm_shadow: not implemented yet\n".utf8))
-exit(3)
+exit(CrmShadow.run(Array(CommandLine.arguments.dropFirst())))

@@ -26,6 +26,16 @@ struct CRMSimulate: ParsableCommand {
     var showScores = false
     @Option(name: [.customShort("t"), .customLong("set-datetime")], help: "Set \"now\" (ISO 8601).")
     var setDatetime: String?
+    @Option(name: [.customShort("u"), .customLong("node-up")], help: "Bring a node online before scheduling.")
+    var nodeUp: [String] = []
+    @Option(name: [.customShort("d"), .customLong("node-down")], help: "Take a node offline cleanly before scheduling.")
+    var nodeDown: [String] = []
+    @Option(name: [.customShort("f"), .customLong("node-fail")], help: "Mark a node as failed (it will be fenced).")
+    var nodeFail: [String] = []
+    @Option(name: [.customShort("i"), .customLong("op-inject")], help: "Add RSC_TASK_INTERVAL@NODE=RC to the history first.")
+    var opInject: [String] = []
+    @Option(name: [.customShort("F"), .customLong("op-fail")], help: "With -S: RSC_TASK_INTERVAL@NODE=RC fails when executed.")
+    var opFail: [String] = []
 
     func run() throws {
         if liveCheck {
@@ -45,14 +55,21 @@ struct CRMSimulate: ParsableCommand {
         }
         let result: TransitionResult
         do {
-            let document = try XMLDocument.parse(Array(data), source: xmlFile)
-            result = try PolicyEngine.schedule(cib: document.root, now: now)
+            // The typed model is all the engine needs: the CIB is streamed, never held as a whole tree.
+            var model = try ClusterModel.parsing(cibText: data, source: xmlFile)
+            try applyWhatIf(&model)
+            // Like Pacemaker: without -t or an execution-date in the CIB, "now" is the wall clock.
+            if now == nil && model.executionDate == nil { now = Int(Date().timeIntervalSince1970) }
+            result = PolicyEngine.schedule(model, now: now, recordScores: showScores, failing: try failingOperations())
         } catch let error as XMLError {
             FileHandle.standardError.write(Data("crm_simulate: \(error)\n".utf8))
             throw ExitCode(65)
         } catch let error as SchedulerError {
             FileHandle.standardError.write(Data("crm_simulate: \(error)\n".utf8))
             throw ExitCode(65)
+        } catch let error as ClusterModel.WhatIfError {
+            FileHandle.standardError.write(Data("crm_simulate: \(error)\n".utf8))
+            throw ExitCode(64)
         }
         if let saveGraph {
             try Data(result.graph.xml().utf8).write(to: URL(fileURLWithPath: saveGraph))
@@ -80,6 +97,22 @@ struct CRMSimulate: ParsableCommand {
             print("Revised Cluster Status:")
             print(result.revisedStatus.joined(separator: "\n"))
         }
+        // Everything is written: leave without tearing down large structures one by one.
+        Foundation.exit(0)
+    }
+}
+
+extension CRMSimulate {
+    /// Applies --node-up/--node-down/--node-fail and --op-inject to the model, in that order.
+    func applyWhatIf(_ model: inout ClusterModel) throws {
+        for node in nodeUp { try model.apply(.up, toNode: node) }
+        for node in nodeDown { try model.apply(.down, toNode: node) }
+        for node in nodeFail { try model.apply(.fail, toNode: node) }
+        for spec in opInject { try model.inject(ClusterModel.OperationSpec(parsing: spec)) }
+    }
+
+    func failingOperations() throws -> [ClusterModel.OperationSpec] {
+        try opFail.map { text throws in try ClusterModel.OperationSpec(parsing: text) }
     }
 }
 

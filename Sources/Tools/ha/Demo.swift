@@ -27,6 +27,7 @@ struct Demo: AsyncParsableCommand {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("ha-demo-\(getpid())").path
         let cluster = try LocalCluster(
             count: nodes, base: base, port: port ?? Int.random(in: 20000...40000), heartbeatPath: try Self.sibling("heartbeat"))
+        cluster.logLevel = ProcessInfo.processInfo.environment["HA_DEMO_LOG_LEVEL"] ?? "notice"
         defer {
             cluster.stopAll()
             if !keep { try? FileManager.default.removeItem(atPath: base) } else { print("kept \(base)") }

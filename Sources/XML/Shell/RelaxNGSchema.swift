@@ -74,6 +74,8 @@ private func collectIssue(_ userData: UnsafeMutableRawPointer?, _ error: xmlErro
     if let node = error.pointee.node?.assumingMemoryBound(to: xmlNode.self), let name = node.pointee.name {
         element = String(cString: name)
     }
-    collector.issues.append(
-        XMLValidationIssue(line: Int(error.pointee.line), element: element, message: message.trimmingTrailingNewlines()))
+    let issue = XMLValidationIssue(line: Int(error.pointee.line), element: element, message: message.trimmingTrailingNewlines())
+    // The ID/IDREF pass can report the same problem through both handlers; keep one.
+    guard collector.issues.last != issue else { return }
+    collector.issues.append(issue)
 }

@@ -2,7 +2,7 @@ import CLibXML2
 
 /// libxml2 must be initialised once per process before any use from several threads.
 /// A global `let` is initialised lazily, exactly once, under Swift's own lock.
-private let parserInitialized: Bool = {
+let parserInitialized: Bool = {
     xmlInitParser()
     return true
 }()
@@ -24,10 +24,13 @@ public final class XMLDocument {
 
     deinit { xmlFreeDoc(pointer) }
 
-    /// Options for every parse: no network, no error printing, blanks between elements dropped.
+    /// Options for every parse: no network, no error printing, blanks between elements dropped, and
+    /// libxml2's internal size limits lifted (XML_PARSE_HUGE, as Pacemaker parses CIBs): large CIBs
+    /// have 10 MB+ stretches libxml2 otherwise rejects ("Huge input lookup"). Callers bound the input
+    /// size with `maximumBytes`; DOCTYPEs stay refused, so no entity expansion can amplify it.
     static let parseOptions: Int32 = Int32(
         XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_NOCDATA.rawValue)
+            | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
 
     /// Parses a document from bytes.
     ///
@@ -59,6 +62,13 @@ public final class XMLDocument {
                 xmlCtxtReadMemory(context, chars, Int32(buffer.count), source, "UTF-8", parseOptions)
             }
         }
+        return try finishParse(document, context: context, firstError: firstError, source: source)
+    }
+
+    /// Turns a parse's outcome into a document or the first error, refusing DOCTYPEs and empty documents.
+    static func finishParse(
+        _ document: xmlDocPtr?, context: xmlParserCtxtPtr, firstError: FirstErrorBox, source: String
+    ) throws(XMLError) -> XMLDocument {
         guard let document, context.pointee.wellFormed != 0 else {
             if let document { xmlFreeDoc(document) }
             throw firstError.error.map { error in
@@ -126,12 +136,12 @@ public final class XMLDocument {
 }
 
 /// The first error libxml2 reported while parsing one document; used from the parsing thread only.
-private final class FirstErrorBox {
+final class FirstErrorBox {
     var error: (line: Int, column: Int, message: String)?
 }
 
 /// libxml2 hands structured errors the parser context as user data; our box hangs off its `_private`.
-private func recordFirstParseError(_ userData: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
+func recordFirstParseError(_ userData: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
     guard let userData, let error else { return }
     let context = userData.assumingMemoryBound(to: xmlParserCtxt.self)
     guard let boxPointer = context.pointee._private else { return }

@@ -1,12 +1,13 @@
 import XML
 
 extension CIBDocument {
-    /// The elements a query selects, read as `user` sees them (nil, `root` or `hacluster`: everything).
+    /// The elements a query selects, read as `user` (member of Unix `groups`) sees them
+    /// (nil, `root` or `hacluster`: everything).
     ///
     /// - Throws: `noSuchObject` when the section is missing or the XPath matches nothing;
     ///   `permissionDenied` when ACLs leave the user nothing to read.
-    public func query(_ target: CIBTarget, user: String? = nil) throws(CIBError) -> [XMLElement] {
-        let visible = try readableDocument(for: user)
+    public func query(_ target: CIBTarget, user: String? = nil, groups: [String] = []) throws(CIBError) -> [XMLElement] {
+        let visible = try readableDocument(for: user, groups: groups)
         switch target {
         case .whole:
             return [visible.root]
@@ -24,9 +25,9 @@ extension CIBDocument {
 
     /// The whole document as `user` may read it: the CIB itself when ACLs do not apply, else a copy
     /// with every unreadable element removed.
-    public func readableDocument(for user: String?) throws(CIBError) -> XMLDocument {
+    public func readableDocument(for user: String?, groups: [String] = []) throws(CIBError) -> XMLDocument {
         guard let user, CIBAccessControl.isSubject(user), isACLEnabled else { return xml }
-        let filtered = CIBAccessControl(document: xml, user: user).filteredForReading(xml)
+        let filtered = CIBAccessControl(document: xml, user: user, groups: groups).filteredForReading(xml)
         guard let filtered else { throw .permissionDenied(user: user, reason: "no part of the CIB is readable") }
         return filtered
     }
@@ -59,8 +60,11 @@ public enum CIBQueryOutput {
         if elements.count == 1 { return serialize(first, noChildren: noChildren) }
         let wrapper = try! XMLDocument(rootName: "xpath-query")
         for element in elements {
-            let copy = wrapper.root.appendCopy(of: element)
-            if noChildren { copy.removeAllChildren() }
+            if noChildren {
+                _ = try? wrapper.root.addChild(element.name, attributes: element.attributes.map { ($0.name, $0.value) })
+            } else {
+                wrapper.root.appendCopy(of: element)
+            }
         }
         return wrapper.serialized(pretty: true)
     }
@@ -68,8 +72,7 @@ public enum CIBQueryOutput {
     private static func serialize(_ element: XMLElement, noChildren: Bool) -> String {
         guard noChildren, !element.children.isEmpty else { return element.serialized(pretty: true) }
         let holder = try! XMLDocument(rootName: "holder")
-        let copy = holder.root.appendCopy(of: element)
-        copy.removeAllChildren()
-        return copy.serialized(pretty: true)
+        let copy = try? holder.root.addChild(element.name, attributes: element.attributes.map { ($0.name, $0.value) })
+        return copy?.serialized(pretty: true) ?? ""
     }
 }

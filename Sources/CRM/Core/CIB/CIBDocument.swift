@@ -37,9 +37,9 @@ public struct CIBDocument {
         }
     }
 
-    /// The largest CIB (and largest XML input) we accept: 256 MiB. A 10,000-resource CIB with full
-    /// status is about 30 MiB; Pacemaker's own IPC limit is far lower.
-    public static let maximumBytes = 256 << 20
+    /// The largest CIB (and largest XML input) we accept: 512 MiB. gen-cib's 32-node, 10,000-resource
+    /// CIB with a full status section is 261 MB; anything past 512 MiB is refused before parsing.
+    public static let maximumBytes = 512 << 20
 
     /// An empty CIB, as `cibadmin --empty` prints it.
     public static func empty(validateWith schema: String = "pacemaker-3.9", adminEpoch: Int = 0) -> CIBDocument {
@@ -85,12 +85,14 @@ public struct CIBDocument {
         return enabled
     }
 
-    /// Applies an edit for `user` (nil, `root` or `hacluster` bypass ACLs).
+    /// Applies an edit for `user`, a member of Unix `groups` (nil, `root` or `hacluster` bypass ACLs).
     ///
     /// - Returns: the versions before and after and what changed.
     /// - Throws: `CIBError`; the CIB is then unchanged.
     @discardableResult
-    public mutating func apply(_ request: CIBRequest, user: String? = nil) throws(CIBError) -> CIBUpdateResult {
+    public mutating func apply(_ request: CIBRequest, user: String? = nil, groups: [String] = []) throws(CIBError)
+        -> CIBUpdateResult
+    {
         let before = version
         let candidate = xml.copy()
         var tracker = CIBChangeTracker()
@@ -100,7 +102,7 @@ public struct CIBDocument {
         }
         // ACLs judge the request's own changes, before the counters move (as Pacemaker does).
         if let user, CIBAccessControl.isSubject(user), isACLEnabled {
-            try CIBAccessControl(document: xml, user: user).checkWrite(old: xml, new: candidate)
+            try CIBAccessControl(document: xml, user: user, groups: groups).checkWrite(old: xml, new: candidate)
         }
         if tracker.managesCounters {
             var next = CIBVersion(of: candidate.root)

@@ -58,8 +58,8 @@ public enum CIBPatch {
             }
             let result = try! element.addChild("change-result")
             if let new = change.new {
-                let snapshot = result.appendCopy(of: new)
-                snapshot.removeAllChildren()
+                // a shallow snapshot: copying `new` deeply would copy the whole CIB for a /cib change
+                _ = try? result.addChild(new.name, attributes: new.attributes.map { ($0.name, $0.value) })
             }
         }
     }
@@ -97,7 +97,7 @@ public enum CIBPatch {
             }
         }
         for (position, child) in oldChildren.enumerated() where !matchedOld[position] {
-            changes.append(CIBChange(kind: .delete, path: CIBDocument.path(of: child), old: child))
+            changes.append(CIBChange(kind: .delete, path: path + "/" + segment(child), old: child))
         }
         let created = Set(unmatchedNew)
         // Positions among surviving elements: a move is recorded where the relative order changed.
@@ -113,14 +113,19 @@ public enum CIBPatch {
             }
             guard let oldPosition = oldForNew[position] else { continue }
             let oldChild = oldChildren[oldPosition]
+            let childPath = path + "/" + segment(child)
             if oldRank[oldPosition] != rank {
-                changes.append(
-                    CIBChange(
-                        kind: .move, path: CIBDocument.path(of: child), position: position, old: oldChild, new: child))
+                changes.append(CIBChange(kind: .move, path: childPath, position: position, old: oldChild, new: child))
             }
             rank += 1
-            compare(old: oldChild, new: child, path: CIBDocument.path(of: child), into: &changes)
+            compare(old: oldChild, new: child, path: childPath, into: &changes)
         }
+    }
+
+    /// One step of an element path: `tag` or `tag[@id='…']`.
+    private static func segment(_ element: XMLElement) -> String {
+        guard let id = element[attribute: "id"] else { return element.name }
+        return element.name + "[@id='" + id + "']"
     }
 
     /// Children match by tag and id; children without an id match the same-named ones in order.

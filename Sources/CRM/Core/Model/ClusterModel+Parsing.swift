@@ -5,12 +5,46 @@ extension ClusterModel {
     public init(cib: XMLElement) throws(SchedulerError) {
         self.init()
         guard cib.name == "cib" else { throw .invalid(element: cib.name, id: nil, reason: "the root must be <cib>") }
-        hasQuorum = Self.isTrue(cib[attribute: "have-quorum"])
-        dcUUID = cib[attribute: "dc-uuid"]
-        executionDate = cib[attribute: "execution-date"].flatMap { Int($0.trimmingSpaces) }
+        applyRootAttributes(cib.attributes)
         guard let configuration = cib.firstChild(named: "configuration") else {
             throw .invalid(element: "cib", id: nil, reason: "no <configuration> section")
         }
+        try parseConfiguration(configuration)
+        if let status = cib.firstChild(named: "status") { try parseStatus(status) }
+    }
+
+    /// Parses a CIB from its text without building the whole tree: the configuration is read as one
+    /// piece, then every `node_state` on its own, so memory stays near the size of the typed model.
+    public static func parsing(cibText bytes: some Collection<UInt8>, source: String) throws -> ClusterModel {
+        var model = ClusterModel()
+        var sawConfiguration = false
+        try XMLDocument.stream(bytes, source: source, splitting: ["status"]) { attributes in
+            model.applyRootAttributes(attributes)
+        } visit: { element in
+            switch element.name {
+            case "configuration":
+                try model.parseConfiguration(element)
+                sawConfiguration = true
+            case "node_state", "tickets": try model.parseStatusChild(element)
+            default: break
+            }
+        }
+        guard sawConfiguration else { throw SchedulerError.invalid(element: "cib", id: nil, reason: "no <configuration> section") }
+        return model
+    }
+
+    mutating func applyRootAttributes(_ attributes: [(name: String, value: String)]) {
+        for (name, value) in attributes {
+            switch name {
+            case "have-quorum": hasQuorum = Self.isTrue(value)
+            case "dc-uuid": dcUUID = value
+            case "execution-date": executionDate = Int(value.trimmingSpaces)
+            default: break
+            }
+        }
+    }
+
+    mutating func parseConfiguration(_ configuration: XMLElement) throws(SchedulerError) {
         var references = ReferenceIndex(configuration: configuration)
         for section in configuration.children {
             switch section.name {
@@ -29,7 +63,6 @@ extension ClusterModel {
         if let constraints = configuration.firstChild(named: "constraints") {
             try parseConstraints(constraints, &references)
         }
-        if let status = cib.firstChild(named: "status") { try parseStatus(status) }
     }
 
     static func isTrue(_ text: String?) -> Bool {

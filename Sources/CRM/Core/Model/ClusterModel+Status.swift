@@ -2,17 +2,20 @@ import XML
 
 extension ClusterModel {
     mutating func parseStatus(_ status: XMLElement) throws(SchedulerError) {
-        for element in status.children {
-            switch element.name {
-            case "node_state": nodeStates.append(try Self.nodeState(element))
-            case "tickets":
-                for ticket in element.children(named: "ticket_state") {
-                    guard let id = ticket[attribute: "id"] else { continue }
-                    ticketStates[id] = TicketState(
-                        granted: Self.isTrue(ticket[attribute: "granted"]), standby: Self.isTrue(ticket[attribute: "standby"]))
-                }
-            default: break
+        for element in status.children { try parseStatusChild(element) }
+    }
+
+    /// One child of `status`: a `node_state` or the `tickets` list.
+    mutating func parseStatusChild(_ element: XMLElement) throws(SchedulerError) {
+        switch element.name {
+        case "node_state": nodeStates.append(try Self.nodeState(element))
+        case "tickets":
+            for ticket in element.children(named: "ticket_state") {
+                guard let id = ticket[attribute: "id"] else { continue }
+                ticketStates[id] = TicketState(
+                    granted: Self.isTrue(ticket[attribute: "granted"]), standby: Self.isTrue(ticket[attribute: "standby"]))
             }
+        default: break
         }
     }
 
@@ -54,22 +57,38 @@ extension ClusterModel {
     }
 
     private static func operationRecord(_ element: XMLElement) -> OperationRecord {
-        var values: [String: String] = [:]
-        for (name, value) in element.attributes { values[name] = value }
-        func integer(_ name: String) -> Int? { values[name].flatMap { Int($0.trimmingSpaces) } }
-        var expected: Int?
-        if let key = values["transition-key"] {
-            let fields = key.split(separator: ":")
-            if fields.count >= 3 { expected = Int(fields[2]) }
+        var record = OperationRecord(
+            id: "", operation: "", operationKey: nil, intervalMs: 0, callID: -1, rcCode: 0, opStatus: 0, expectedRC: nil,
+            transitionKey: nil, digest: nil, restartDigest: nil, forceRestart: nil, secureParameters: nil,
+            secureDigest: nil, lastRCChange: nil, lastRun: nil, exitReason: nil, onNode: nil, migrateSource: nil,
+            migrateTarget: nil)
+        for (name, value) in element.attributes {
+            switch name {
+            case "id": record.id = value
+            case "operation": record.operation = value
+            case "operation_key": record.operationKey = value
+            case "interval": record.intervalMs = Int(value.trimmingSpaces) ?? 0
+            case "call-id": record.callID = Int(value.trimmingSpaces) ?? -1
+            case "rc-code": record.rcCode = Int(value.trimmingSpaces) ?? 0
+            case "op-status": record.opStatus = Int(value.trimmingSpaces) ?? 0
+            case "transition-key":
+                record.transitionKey = value
+                let fields = value.split(separator: ":", maxSplits: 3)
+                if fields.count >= 3 { record.expectedRC = Int(fields[2]) }
+            case "op-digest": record.digest = value
+            case "op-restart-digest": record.restartDigest = value
+            case "op-force-restart": record.forceRestart = value
+            case "op-secure-params": record.secureParameters = value
+            case "op-secure-digest": record.secureDigest = value
+            case "last-rc-change": record.lastRCChange = Int(value.trimmingSpaces)
+            case "last-run": record.lastRun = Int(value.trimmingSpaces)
+            case "exit-reason": record.exitReason = value
+            case "on_node": record.onNode = value
+            case "migrate_source": record.migrateSource = value
+            case "migrate_target": record.migrateTarget = value
+            default: break
+            }
         }
-        return OperationRecord(
-            id: values["id"] ?? "", operation: values["operation"] ?? "", operationKey: values["operation_key"],
-            intervalMs: integer("interval") ?? 0, callID: integer("call-id") ?? -1, rcCode: integer("rc-code") ?? 0,
-            opStatus: integer("op-status") ?? 0, expectedRC: expected, transitionKey: values["transition-key"],
-            digest: values["op-digest"], restartDigest: values["op-restart-digest"],
-            forceRestart: values["op-force-restart"], secureParameters: values["op-secure-params"],
-            secureDigest: values["op-secure-digest"], lastRCChange: integer("last-rc-change"),
-            lastRun: integer("last-run"), exitReason: values["exit-reason"], onNode: values["on_node"],
-            migrateSource: values["migrate_source"], migrateTarget: values["migrate_target"])
+        return record
     }
 }

@@ -30,7 +30,7 @@ public struct ClusterModel: Sendable {
     /// The CIB's `dc-uuid`.
     var dcUUID: String?
     /// The CIB's `execution-date` (epoch seconds), the default "now".
-    var executionDate: Int?
+    public internal(set) var executionDate: Int?
 
     /// An empty model; fill it with `ClusterModel(cib:)`.
     public init() {}

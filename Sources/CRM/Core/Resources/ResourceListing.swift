@@ -55,7 +55,8 @@ public struct ResourceListing {
 
     private func primitiveLine(_ element: XMLElement, id: String, indent: String, disabled: Bool, unmanaged: Bool) -> String {
         let placements = status.placements(of: id)
-        var state = placements.isEmpty ? "Stopped" : placements.map { "\($0.role.rawValue) \($0.node)" }.joined(separator: " ")
+        // crm_resource --list names the role, not the node (crm_mon adds the node).
+        var state = placements.first?.role.rawValue ?? "Stopped"
         if disabled { state += " (disabled)" } else if unmanaged { state += " (unmanaged)" }
         return "\(indent)* \(id)\t(\(agent(of: element))):\t \(state)"
     }
@@ -66,8 +67,8 @@ public struct ResourceListing {
         let promotable = isPromotable(clone)
         let unique = meta("globally-unique", of: clone).flatMap(Self.boolean) ?? false
         var flags: [String] = []
-        if unique { flags.append("unique") }
         if promotable { flags.append("promotable") }
+        if unique { flags.append("unique") }
         if disabled { flags.append("disabled") }
         var result = ["\(indent)* Clone Set: \(id) [\(childID)]\(flags.isEmpty ? "" : " (" + flags.joined(separator: ", ") + ")"):"]
         if unique && child.name == "primitive" {
@@ -101,7 +102,7 @@ public struct ResourceListing {
             let agentText = inner.map(agent(of:)) ?? "ocf:heartbeat:\(container.name)"
             let containerID = "\(id)-\(container.name)-\(replica)"
             let placements = status.placements(of: containerID)
-            let state = placements.isEmpty ? "Stopped" : placements.map { "Started \($0.node)" }.joined(separator: " ")
+            let state = placements.isEmpty ? "Stopped" : "Started"
             result.append("\(indent)  * \(name)\t(\(agentText)):\t \(state)")
         }
         return result

@@ -19,8 +19,15 @@ public struct TransitionResult: Sendable {
 /// Pacemaker-compatible policy engine: a pure function from a CIB and "now" to a transition graph.
 public enum PolicyEngine {
     /// Schedules a parsed CIB. `now` is epoch seconds; nil uses the CIB's `execution-date` (or 0).
-    public static func schedule(_ model: ClusterModel, now: Int?) -> TransitionResult {
+    /// `recordScores` keeps the allocation scores for `crm_simulate -s` (costly on large clusters).
+    /// `failing` lists operations that fail in the simulated execution (`crm_simulate --op-fail`); they only
+    /// change the execution and revised-status text, never the graph.
+    public static func schedule(
+        _ model: ClusterModel, now: Int?, recordScores: Bool = false, failing: [ClusterModel.OperationSpec] = []
+    ) -> TransitionResult {
         var scheduler = Scheduler(model: model, now: now ?? model.executionDate ?? 0)
+        scheduler.recordsScores = recordScores
+        scheduler.failingOperations = failing
         scheduler.run()
         return TransitionResult(
             graph: scheduler.graph(), scores: scheduler.scoreLines.sorted(), summary: scheduler.summaryLines(),
@@ -29,8 +36,10 @@ public enum PolicyEngine {
     }
 
     /// Parses and schedules a CIB document.
-    public static func schedule(cib: XMLElement, now: Int?) throws(SchedulerError) -> TransitionResult {
-        schedule(try ClusterModel(cib: cib), now: now)
+    public static func schedule(cib: XMLElement, now: Int?, recordScores: Bool = false) throws(SchedulerError)
+        -> TransitionResult
+    {
+        schedule(try ClusterModel(cib: cib), now: now, recordScores: recordScores)
     }
 }
 
@@ -40,6 +49,7 @@ extension Scheduler {
         unpackNodes()
         unpackResources()
         unpackHistory()
+        applyMultipleActive()
         applyLocations()
         applyTickets()
         resolveColocations()
@@ -61,7 +71,7 @@ extension Scheduler {
     func isInGraph(_ action: SchedulerAction) -> Bool {
         guard !action.isOptional, action.isRunnable else { return false }
         if let resource = action.resource, !resources[resource].isManaged, resources[resource].kind == .primitive {
-            return action.isMaintenanceCancel
+            return action.isMaintenanceCancel || action.isProbe
         }
         return true
     }
@@ -102,8 +112,15 @@ extension Scheduler {
             attributes = action.meta
         case .clusterEvent:
             element = "crm_event"
-            if let node, let uuid { attributes = [("CRM_meta_on_node", node), ("CRM_meta_on_node_uuid", uuid)] }
-            attributes += action.meta
+            if let index = action.resource {
+                let resource = resources[index]
+                primitive = [("id", resource.id), ("class", resource.resourceClass)]
+                if let provider = resource.provider { primitive?.append(("provider", provider)) }
+                primitive?.append(("type", resource.type))
+            }
+            var meta = action.meta
+            if let node, let uuid { meta += [("CRM_meta_on_node", node), ("CRM_meta_on_node_uuid", uuid)] }
+            attributes = meta.sorted { $0.0 < $1.0 }
         case .resourceOperation:
             if let index = action.resource {
                 let resource = resources[index]

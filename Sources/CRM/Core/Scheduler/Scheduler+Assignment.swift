@@ -11,23 +11,22 @@ extension Scheduler {
         }
     }
 
-    /// Pacemaker's order: priority, then score on the current node, then best score anywhere.
+    /// Pacemaker's order: priority, then the score on the current node; otherwise configuration order.
     private func assignmentOrder() -> [Int] {
-        let sortedNodes = nodes.indices.sorted { nodes[$0].uname < nodes[$1].uname }
-        func key(_ index: Int) -> (priority: Int, current: Int, scores: [Int]) {
+        func key(_ index: Int) -> (priority: Int, current: Int) {
             let primitive = resources[index].kind == .group ? (resources[index].children.first ?? index) : index
-            let scores = resources[primitive].allowed.map { $0 == Self.absent ? -Score.infinity : $0 }
-            var current = -Score.infinity
-            if let node = resources[primitive].runningOn.first, nodes[node].isAvailable { current = scores[node] }
-            return (resources[index].priority, current, sortedNodes.map { nodes[$0].isAvailable ? scores[$0] : -Score.infinity })
+            // Like Pacemaker, an inactive resource compares with its priority in place of a current score.
+            var current = resources[index].priority
+            if let node = resources[primitive].runningOn.first {
+                let score = resources[primitive].allowed[node]
+                current = score == Self.absent || !nodes[node].isAvailable ? -Score.infinity : score
+            }
+            return (resources[index].priority, current)
         }
         let keys = topLevel.map(key)
         return topLevel.indices.sorted { a, b in
-            let ka = keys[a]
-            let kb = keys[b]
-            if ka.priority != kb.priority { return ka.priority > kb.priority }
-            if ka.current != kb.current { return ka.current > kb.current }
-            for (x, y) in zip(ka.scores, kb.scores) where x != y { return x > y }
+            if keys[a].priority != keys[b].priority { return keys[a].priority > keys[b].priority }
+            if keys[a].current != keys[b].current { return keys[a].current > keys[b].current }
             return a < b
         }.map { topLevel[$0] }
     }
@@ -51,7 +50,7 @@ extension Scheduler {
                 factor: Double(constraint.score) / Double(Score.infinity), visited: &visited)
         }
         resources[index].allowed = scores
-        recordScores(index)
+        if recordsScores { recordScores(index) }
         choose(index)
         resources[index].isAssigning = false
         resources[index].isAssigned = true
@@ -101,7 +100,8 @@ extension Scheduler {
             for other in nodes.indices where theirs[other] != Self.absent && nodes[other].isAvailable {
                 if theirs[other] > best && nodes[other].attributes[attribute] == value { best = theirs[other] }
             }
-            if factor < 0 && best < 0 { continue }
+            // A double negative becomes a preference only when the dependent cannot run there at all.
+            if factor < 0 && best < 0 && best > -Score.infinity { continue }
             let scaled = factor * Double(best)
             var weight = Int(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
             if Swift.abs(scaled) >= Double(Score.infinity) { weight = scaled < 0 ? -Score.infinity : Score.infinity }

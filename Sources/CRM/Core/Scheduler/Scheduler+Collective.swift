@@ -18,7 +18,20 @@ extension Scheduler {
         order(start, running, [.runnableLeft])
         order(stop, stopped, [.runnableLeft])
         order(stopped, start, [.optional])
+        var lastActive: Int?
         for (position, child) in children.enumerated() {
+            let isActive = !resources[child].runningOn.isEmpty
+            if position > 0 {
+                let previous = children[position - 1]
+                let previousActive = !resources[previous].runningOn.isEmpty
+                // A member active while the one before it is not: stop it before that one starts.
+                if isActive && !previousActive {
+                    orderResources(child, "stop", previous, "start", [.impliesFirst, .runnableLeft])
+                    // Partially active groups still shut down in sequence.
+                    if let lastActive { orderResources(child, "stop", lastActive, "stop", [.optional]) }
+                }
+            }
+            if isActive { lastActive = child }
             for childStart in actions(of: child, task: "start") {
                 order(start, childStart, [.runnableLeft, .collectiveChild])
                 order(childStart, running, [.optional, .collectiveChild])

@@ -45,7 +45,9 @@ extension Scheduler {
             let secret = Self.names(record.secureParameters)
             if Self.digest(all.filter { !secret.contains($0.key) }) == secureDigest { return nil }
         }
-        if record.restartDigest != nil {
+        // Operation-level parameters cannot be reloaded: changing them needs a restart.
+        let resourceOnly = parameters(index, node: node)
+        if record.restartDigest != nil && Self.digest(resourceOnly) != recorded {
             scheduleReload(index, node: node)
             return nil
         }
@@ -70,5 +72,6 @@ extension Scheduler {
             optional: false)
         setMeta(id, resource: index, task: "reload-agent", intervalMs: 0)
         resources[index].reloadedOn.insert(node)
+        for probe in resourceActions[index, default: []] where actions[probe].isProbe { order(probe, id, [.optional]) }
     }
 }

@@ -42,7 +42,11 @@ extension Scheduler {
             actions[id].downed = [node]
             shutdownActions.append(id)
             for stop in actions.indices where actions[stop].task == "stop" && actions[stop].node == node {
-                order(stop, id, [.optional])
+                // Unmanaged resources are left alone; a blocked one blocks the shutdown.
+                if let resource = actions[stop].resource, !resources[resource].isManaged && !resources[resource].isBlocked {
+                    continue
+                }
+                order(stop, id, [.optional, .runnableLeft])
             }
         }
         if let dc = dcNode, let dcShutdown = shutdownActions.first(where: { actions[$0].node == dc }) {

@@ -27,6 +27,20 @@ extension Scheduler {
         }
     }
 
+    /// `multiple-active`: what to do with a resource found active on several nodes.
+    mutating func applyMultipleActive() {
+        for index in resources.indices where resources[index].kind == .primitive && resources[index].runningOn.count > 1 {
+            switch resources[index].meta["multiple-active"]?.lowercased() {
+            case "block":
+                resources[index].isManaged = false
+                resources[index].isBlocked = true
+            case "stop_only":
+                resources[index].nextRoleForced = .stopped
+            default: break
+            }
+        }
+    }
+
     private mutating func addOrphan(_ history: ResourceHistory) -> Int {
         let index = resources.count
         var resource = SchedulerResource(index: index, id: history.id, kind: .primitive, parent: nil)
@@ -190,7 +204,10 @@ extension Scheduler {
         guard timeout > 0, record.rcCode != (record.expectedRC ?? 0) || record.opStatus != 0 else { return false }
         guard let changed = record.lastRCChange ?? record.lastRun else { return false }
         if changed + timeout <= now {
-            resources[resource].clearFailcountOn.insert(node)
+            let id = resources[resource].id
+            if nodes[node].attributes.keys.contains(where: { $0 == "fail-count-\(id)" || $0.hasPrefix("fail-count-\(id)#") }) {
+                resources[resource].clearFailcountOn.insert(node)
+            }
             return record.operation != "stop"
         }
         return false

@@ -71,6 +71,8 @@ extension Scheduler {
                 for node in nodes.indices {
                     var context = RuleContext(now: now)
                     context.nodeAttributes = nodes[node].attributes
+                    context.resourceParameters = parameters(target, node: node)
+                    context.resourceMeta = resources[target].meta
                     guard rule.matches(context) else { continue }
                     var score = rule.score ?? 0
                     if let attribute = rule.scoreAttribute {

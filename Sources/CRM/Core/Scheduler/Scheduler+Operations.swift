@@ -10,6 +10,14 @@ extension Scheduler {
 
     /// Operation options: the op's attributes, its meta sets, then `op_defaults`; first value wins.
     func operationMeta(_ resource: Int, task: String, intervalMs: Int) -> [String: String] {
+        let key = OperationMetaKey(resource: resource, task: task, intervalMs: intervalMs)
+        if let cached = operationMetaCache.value[key] { return cached }
+        let result = computeOperationMeta(resource, task: task, intervalMs: intervalMs)
+        operationMetaCache.value[key] = result
+        return result
+    }
+
+    private func computeOperationMeta(_ resource: Int, task: String, intervalMs: Int) -> [String: String] {
         var context = RuleContext(now: now)
         let rsc = resources[resource]
         context.resourceClass = rsc.resourceClass
@@ -80,4 +88,16 @@ extension Scheduler {
         }
         return result
     }
+}
+
+/// Identifies one operation's configuration in the per-run cache.
+struct OperationMetaKey: Hashable {
+    var resource: Int
+    var task: String
+    var intervalMs: Int
+}
+
+/// A per-run memo of evaluated operation options; owned by one `Scheduler`, never shared across runs.
+final class OperationMetaCache {
+    var value: [OperationMetaKey: [String: String]] = [:]
 }

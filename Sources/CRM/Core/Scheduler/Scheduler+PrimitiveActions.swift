@@ -8,8 +8,11 @@ extension Scheduler {
         }
         let next = resource.assignedNode
         let multiple = resource.runningOn.count > 1
+        createFailcountClears(index)
         var restartOn: Int?
         for node in resource.runningOn {
+            // A start still in flight where the resource belongs is simply repeated.
+            if node == next && resource.startPendingOn.contains(node) && resource.runningOn.count == 1 { continue }
             let agentChanged = resource.agentChangedOn.contains(node)
             let mustStop = next != node || multiple || resource.needsRestartOn[node] != nil || agentChanged
             let stop = stopAction(index, node: node, optional: !mustStop)
@@ -19,12 +22,22 @@ extension Scheduler {
                 resources[index].needsRestartOn[node] = reason
                 restartOn = node
             }
+            for clear in pendingClears { order(clear, stop, [.optional]) }
             if resource.isOrphan || agentChanged {
                 deleteHistory(index, node: node, after: stop)
             } else {
                 cancelOrphanMonitors(index, node: node, stop: stop)
             }
         }
+        if resource.isOrphan && options.stopRemovedResources {
+            for node in resource.knownOn.sorted() where !resource.runningOn.contains(node) && nodes[node].isOnline {
+                let id = action(
+                    owner: resource.id, resource: index, task: "delete", node: node, element: .resourceOperation,
+                    optional: false)
+                setMeta(id, resource: index, task: "delete", intervalMs: 0)
+            }
+        }
+        pendingClears = []
         guard let next else { return }
         let isRunningThere = resource.runningOn.contains(next) && restartOn == nil && !multiple
             && !resource.startPendingOn.contains(next)
@@ -35,6 +48,28 @@ extension Scheduler {
         for stop in actions(of: index, task: "stop") { order(stop, start, [.optional, .impliesThen, .restart]) }
         for delete in actions(of: index, task: "delete") { order(delete, start, [.optional]) }
         createRecurring(index, node: next, start: start, isRunningThere: isRunningThere)
+    }
+
+    /// Fail counts of removed resources, and expired ones, are cleared (before the resource is stopped).
+    private mutating func createFailcountClears(_ index: Int) {
+        var targets = resources[index].clearFailcountOn
+        if resources[index].isOrphan {
+            for node in nodes.indices where hasFailCount(index, node: node) { targets.insert(node) }
+        }
+        for node in targets.sorted() where nodes[node].isOnline {
+            let id = action(
+                owner: "\(resources[index].id)_clear_failcount_0", resource: index, task: "clear_failcount", node: node,
+                element: .clusterEvent, optional: false)
+            actions[id].meta = [("CRM_meta_op_no_wait", "true"), ("CRM_meta_timeout", "20000")]
+            if resources[index].isOrphan { pendingClears.append(id) }
+        }
+    }
+
+    private func hasFailCount(_ index: Int, node: Int) -> Bool {
+        let id = resources[index].id
+        return nodes[node].attributes.contains { name, value in
+            (name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#")) && (Score.parse(value) ?? 0) != 0
+        }
     }
 
     /// An unmanaged resource gets actions that can never run, so orderings through it still block.
@@ -78,7 +113,8 @@ extension Scheduler {
         let resource = resources[index]
         for monitor in recurringMonitors(index, role: .started) {
             var optional = false
-            if isRunningThere, let record = resource.activeRecurring[node]?[monitor.intervalMs] {
+            let reloaded = resources[index].reloadedOn.contains(node)
+            if isRunningThere && !reloaded, let record = resource.activeRecurring[node]?[monitor.intervalMs] {
                 optional = !recurringDigestChanged(index, node: node, record: record)
             }
             let id = action(
@@ -86,6 +122,9 @@ extension Scheduler {
                 element: .resourceOperation, optional: optional, runnable: actions[start].isRunnable)
             setMeta(id, resource: index, task: "monitor", intervalMs: monitor.intervalMs)
             order(start, id, [.impliesThen, .runnableLeft])
+            if reloaded {
+                for reload in actions(of: index, task: "reload-agent") { order(reload, id, [.impliesThen, .runnableLeft]) }
+            }
         }
     }
 
@@ -146,7 +185,9 @@ extension Scheduler {
             owner: resource.id, resource: index, task: "monitor", node: node, element: .resourceOperation, optional: false)
         actions[id].isProbe = true
         setMeta(id, resource: index, task: "monitor", intervalMs: 0)
-        for start in actions(of: index, task: "start") { order(id, start, [.optional, .probe]) }
+        for start in actions(of: index, task: "start") + actions(of: index, task: "reload-agent") {
+            order(id, start, [.optional, .probe])
+        }
     }
 
     /// Schedules probes wherever a resource's state is unknown.

@@ -31,6 +31,13 @@ extension Scheduler {
                 actions[target].flags.remove(.runnable)
                 changed = true
             }
+            // Whatever must wait for a blocked resource's action cannot run either.
+            if flags.contains(.impliesThen) && !first.isRunnable && then.isRunnable,
+                let resource = first.resource, resources[resource].isBlocked, first.task == "stop"
+            {
+                actions[target].flags.remove(.runnable)
+                changed = true
+            }
             if flags.contains(.impliesThen) && !first.isOptional && then.isOptional {
                 actions[target].flags.remove(.optional)
                 changed = true
@@ -83,8 +90,8 @@ extension Scheduler {
                     actions[id].flags.remove(.optional)
                     changed = true
                 }
-                let missing = children.contains { actions(of: $0, task: childTask).isEmpty }
-                if pseudo == "running" && actions[id].isRunnable
+                let missing = pseudo == "running" && children.contains { actions(of: $0, task: childTask).isEmpty }
+                if (pseudo == "running" || pseudo == "stopped") && actions[id].isRunnable
                     && (missing || childActions.contains(where: { !actions[$0].isRunnable }))
                 {
                     actions[id].flags.remove(.runnable)

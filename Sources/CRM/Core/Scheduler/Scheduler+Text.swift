@@ -1,6 +1,8 @@
 extension Scheduler {
     /// "Current cluster status" (or, with `revised`, the status after every graph action succeeded).
     func statusText(revised: Bool) -> [String] {
+        let execution = revised ? simulatedExecution() : (order: [], failed: [])
+        let done = Set(execution.order).subtracting(execution.failed)
         var lines = ["  * Node List:"]
         var online: [String] = []
         var offline: [String] = []
@@ -27,22 +29,24 @@ extension Scheduler {
             let resource = resources[index]
             if resource.kind == .group {
                 lines.append("    * Resource Group: \(resource.id):")
-                for child in resource.children { lines.append("      " + resourceLine(child, revised: revised)) }
+                for child in resource.children { lines.append("      " + resourceLine(child, revised: revised, done: done, failed: execution.failed)) }
             } else {
                 if resource.isOrphan && (revised || resource.runningOn.isEmpty) { continue }
-                lines.append("    " + resourceLine(index, revised: revised))
+                lines.append("    " + resourceLine(index, revised: revised, done: done, failed: execution.failed))
             }
         }
         return lines
     }
 
-    private func resourceLine(_ index: Int, revised: Bool) -> String {
+    private func resourceLine(_ index: Int, revised: Bool, done: Set<Int>, failed: Set<Int>) -> String {
         let resource = resources[index]
         let agent = [resource.resourceClass, resource.provider, resource.type].compactMap { $0 }.joined(separator: ":")
         var where_: [Int]
+        var failedThere = false
         if revised {
-            let started = actions(of: index, task: "start").filter { isInGraph(actions[$0]) }.compactMap { actions[$0].node }
-            let stopped = Set(actions(of: index, task: "stop").filter { isInGraph(actions[$0]) }.compactMap { actions[$0].node })
+            let started = actions(of: index, task: "start").filter { done.contains($0) }.compactMap { actions[$0].node }
+            let stopped = Set(actions(of: index, task: "stop").filter { done.contains($0) }.compactMap { actions[$0].node })
+            failedThere = resourceActions[index, default: []].contains { failed.contains($0) }
             where_ = resource.runningOn.filter { !stopped.contains($0) }
             for node in started where !where_.contains(node) { where_.append(node) }
         } else {
@@ -53,7 +57,7 @@ extension Scheduler {
         var flags: [String] = []
         if resource.isOrphan { flags.append("ORPHANED") }
         if !resource.isManaged { flags.append(resource.isBlocked ? "blocked" : "unmanaged") }
-        if resource.isFailed && !revised { flags.append("FAILED") }
+        if (resource.isFailed && !revised) || failedThere { flags.append("FAILED") }
         let suffix = flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
         return "* \(resource.id)\t(\(agent)):\t \(state)\(suffix)"
     }
@@ -98,8 +102,18 @@ extension Scheduler {
         }
     }
 
-    /// The graph's actions in an order that respects every edge, worded as crm_simulate -S prints them.
-    func executionLines() -> [String] {
+    /// Whether an action is one of the `--op-fail` operations.
+    func isFailing(_ action: SchedulerAction) -> Bool {
+        guard let resource = action.resource, let node = action.node else { return false }
+        return failingOperations.contains { spec in
+            spec.resource == resources[resource].id && spec.task == action.task && spec.intervalMs == action.intervalMs
+                && spec.node == nodes[node].uname
+        }
+    }
+
+    /// The simulated execution: actions in an order that respects every edge; actions after a failed one
+    /// do not run.
+    func simulatedExecution() -> (order: [Int], failed: Set<Int>) {
         let included = actions.indices.filter { isInGraph(actions[$0]) }
         var pending: [Int: Int] = [:]
         var after: [Int: [Int]] = [:]
@@ -109,16 +123,31 @@ extension Scheduler {
             after[ordering.first, default: []].append(ordering.then)
         }
         var ready = included.filter { (pending[$0] ?? 0) == 0 }
-        var lines: [String] = []
-        while !ready.isEmpty {
-            let current = ready.removeFirst()
-            lines.append(executionLine(actions[current]))
+        var executed: [Int] = []
+        var failed: Set<Int> = []
+        var head = 0
+        while head < ready.count {
+            let current = ready[head]
+            head += 1
+            executed.append(current)
+            if isFailing(actions[current]) {
+                failed.insert(current)
+                continue
+            }
             for next in after[current] ?? [] {
                 pending[next, default: 0] -= 1
                 if pending[next] == 0 { ready.append(next) }
             }
         }
-        return lines
+        return (executed, failed)
+    }
+
+    /// "Executing Cluster Transition" lines, as crm_simulate -S prints them.
+    func executionLines() -> [String] {
+        let execution = simulatedExecution()
+        return execution.order.map { index in
+            executionLine(actions[index]) + (execution.failed.contains(index) ? " (failed)" : "")
+        }
     }
 
     private func executionLine(_ action: SchedulerAction) -> String {

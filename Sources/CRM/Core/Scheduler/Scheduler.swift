@@ -27,6 +27,13 @@ struct Scheduler {
     var lastSetSequential = true
     var resourceActions: [Int: [Int]] = [:]
     var stopDeclarations: [StopOrderingDeclaration] = []
+    var recordsScores = false
+    /// Fail-count clears of the resource being processed, to order before its stops.
+    var pendingClears: [Int] = []
+    /// Operations that fail in the simulated execution (text output only).
+    var failingOperations: [ClusterModel.OperationSpec] = []
+    /// Evaluated operation options; a reference so read-only helpers can fill it (one per run).
+    let operationMetaCache = OperationMetaCache()
     var shutdownActions: [Int] = []
 
     init(model: ClusterModel, now: Int) {

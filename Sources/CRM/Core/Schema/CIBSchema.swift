@@ -39,7 +39,11 @@ public final class CIBSchema {
         }
         guard let family = version.family else { return CIBValidationResult(version: version, issues: []) }
         do {
-            return CIBValidationResult(version: version, issues: try grammar(for: family).validate(document))
+            let issues = try grammar(for: family).validate(document)
+            guard issues.isEmpty else {
+                return CIBValidationResult(version: version, issues: issues + Self.diagnoses(of: document))
+            }
+            return CIBValidationResult(version: version, issues: CIBSchemaFeatures.issues(in: document, declared: version))
         } catch {
             return CIBValidationResult(
                 version: version, issues: [issue(root, "the shipped CIB schema does not compile: \(error)")])
@@ -52,6 +56,15 @@ public final class CIBSchema {
             text: CIBSchemaGrammar.text(for: family), source: "cib-schema-\(family.rawValue).rng")
         compiled[family] = schema
         return schema
+    }
+
+    /// libxml2 often blames an enclosing element or a later sibling for a content error; for the mistakes
+    /// people make most (agent class, provider and type), add an issue on the exact element.
+    static func diagnoses(of document: XMLDocument) -> [XMLValidationIssue] {
+        guard let configuration = document.root.firstChild(named: "configuration") else { return [] }
+        return ConfigurationModel(configuration).agentFindings().map {
+            XMLValidationIssue(line: $0.line, element: "primitive", message: $0.message)
+        }
     }
 
     private func issue(_ element: XMLElement, _ message: String) -> XMLValidationIssue {

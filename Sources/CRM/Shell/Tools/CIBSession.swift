@@ -36,6 +36,8 @@ public final class CIBSession {
     public let location: CIBLocation
     /// The ACL identity: `CIB_user`, else the effective user.
     public let user: String
+    /// The user's Unix groups, for `acl_group` entries.
+    public let groups: [String]
     /// The CIB as loaded and edited so far.
     public private(set) var document: CIBDocument
 
@@ -47,20 +49,16 @@ public final class CIBSession {
         let location = CIBLocation.resolve(environment)
         guard let path = location.path else { throw .noLiveCluster }
         if path == "-" { throw .unreadable(path: "-", reason: "CIB_file=- (stdin) is not supported; name a file") }
-        let bytes = try CIBFileIO.read(path)
-        do {
-            self.document = try CIBDocument.parse(bytes, source: path)
-        } catch {
-            throw .corrupt(path: path, reason: error.description, newestValidBackup: nil)
-        }
+        self.document = try CIBDocument.load(file: path, maximumBytes: CIBSession.maximumBytes(environment))
         self.document.validator = validator
         self.location = location
         self.user = environment["CIB_user"].flatMap { $0.isEmpty ? nil : $0 } ?? CIBSession.effectiveUser()
+        self.groups = CIBSession.groups(of: user)
     }
 
     /// Runs a query as the session's user.
     public func query(_ target: CIBTarget) throws(CIBError) -> [XMLElement] {
-        try document.query(target, user: user)
+        try document.query(target, user: user, groups: groups)
     }
 
     /// Applies an edit as the session's user and, when it changed something, writes the file back.
@@ -68,18 +66,25 @@ public final class CIBSession {
     public func apply(_ request: CIBRequest) throws(CIBSessionError) -> CIBUpdateResult {
         let result: CIBUpdateResult
         do {
-            result = try document.apply(request, user: user)
+            result = try document.apply(request, user: user, groups: groups)
         } catch {
             throw .cib(error)
         }
         if result.isChanged, let path = location.path {
             do {
-                try CIBFileIO.writeAtomically(Array(document.xml.serialized(pretty: true).utf8), to: path)
+                try CIBFileIO.writeAtomically(
+                    Array(document.xml.serialized(pretty: true).utf8), to: path, mode: CIBFileIO.mode(of: path) ?? 0o600)
             } catch {
                 throw .store(error)
             }
         }
         return result
+    }
+
+    /// The size limit for CIBs and XML input: `HA_CIB_MAX_BYTES` when set (to lower it, e.g. in
+    /// tests), else `CIBDocument.maximumBytes` (256 MiB).
+    public static func maximumBytes(_ environment: [String: String]) -> Int {
+        environment["HA_CIB_MAX_BYTES"].flatMap { Int($0) }.map { max(0, $0) } ?? CIBDocument.maximumBytes
     }
 
     /// The process environment as a dictionary.
@@ -94,6 +99,22 @@ public final class CIBSession {
             pointer += 1
         }
         return result
+    }
+
+    /// The names of the Unix groups `user` belongs to (empty when the user is unknown).
+    public static func groups(of user: String) -> [String] {
+        guard let entry = getpwnam(user) else { return [] }
+        let primary = entry.pointee.pw_gid
+        var count: Int32 = 64
+        var ids = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(user, primary, &ids, &count) < 0 {
+            ids = [gid_t](repeating: 0, count: Int(count))
+            guard getgrouplist(user, primary, &ids, &count) >= 0 else { return [] }
+        }
+        return ids.prefix(Int(count)).compactMap { id in
+            guard let group = getgrgid(id), let name = group.pointee.gr_name else { return nil }
+            return String(cString: name)
+        }.sorted()
     }
 
     /// The name of the effective user (`root` when it cannot be looked up and the uid is 0).

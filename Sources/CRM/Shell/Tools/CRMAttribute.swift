@@ -99,11 +99,14 @@ public enum CRMAttribute {
             found = kept
         }
         if found.isEmpty, let fallback = request.defaultValue, let name = locator.name { found = [(name, fallback)] }
-        guard !found.isEmpty else { throw .notFound }
+        // A pattern that matches nothing is not an error for Pacemaker; a missing name is.
+        guard !found.isEmpty || request.pattern != nil else { throw .notFound }
         for (name, value) in found {
             switch reporter.format {
             case .text:
-                reporter.output(request.isQuiet ? "\(value)\n" : "scope=\(locator.scope.rawValue)  name=\(name) value=\(value)\n")
+                // Pacemaker prints `scope=S id=I name=N value=V`, with an empty id when -i was not given.
+                let id = request.nvpairID.map { " id=\($0) " } ?? "  "
+                reporter.output(request.isQuiet ? "\(value)\n" : "scope=\(locator.scope.rawValue)\(id)name=\(name) value=\(value)\n")
             case .xml:
                 reporter.output(
                     "<attribute name=\"\(xmlEscaped(name))\" value=\"\(xmlEscaped(value))\" scope=\"\(locator.scope.rawValue)\"/>")

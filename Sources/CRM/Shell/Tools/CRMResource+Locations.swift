@@ -90,12 +90,20 @@ extension CRMResource {
     }
 
     static func clear(
-        resource: String, _ arguments: ToolArguments, session: CIBSession, output: inout ResourceOutput
+        resource: String, _ arguments: ToolArguments, session: CIBSession, now: Int, output: inout ResourceOutput
     ) throws(Failure) -> CRMExitCode {
         if isCloneChild(resource, in: session.document.xml) { throw .resourceNotFound(resource) }
-        let matches = CLILocationConstraints.constraintsToClear(
+        var matches = CLILocationConstraints.constraintsToClear(
             resource: resource, node: arguments.value("node"), isPromotedOnly: arguments.has("promoted") || arguments.has("master"),
             force: arguments.has("force"), in: session.document.xml)
+        if arguments.has("expired") {
+            // Only constraints whose lifetime has ended (timestamps in one fixed format compare as text).
+            let current = ISO8601.timestamp(now)
+            matches = matches.filter { constraint in
+                guard let end = constraint.first(where: { $0.name == "date_expression" })?[attribute: "end"] else { return false }
+                return end < current
+            }
+        }
         let ids = matches.compactMap { $0[attribute: "id"] }
         for id in ids {
             guard let current = session.document.xml.root.first(where: { $0.name == "rsc_location" && $0[attribute: "id"] == id })

@@ -8,7 +8,11 @@ extension CRMResource {
             throw Failure(.noSuchObject, "crm_resource: Error performing operation: No such object")
         }
         if output.format == .xml {
-            throw Failure(.unimplementedFeature, "crm_resource: --list --output-as xml is not implemented yet; use text output")
+            guard let element = listing.xmlElement() else {
+                throw Failure(.unimplementedFeature, "crm_resource: --list --output-as xml of bundles is not implemented yet; use text output")
+            }
+            output.output(text: nil, element: element)
+            return .ok
         }
         output.output(text: "Full List of Resources:\n" + listing.textLines().map { $0 + "\n" }.joined(), element: nil)
         return .ok

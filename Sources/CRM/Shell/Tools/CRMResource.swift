@@ -104,7 +104,7 @@ public enum CRMResource {
         if arguments.has("move") || arguments.has("ban") {
             return try moveOrBan(resource: resource, arguments, session: session, now: now, output: &output)
         }
-        if arguments.has("clear") { return try clear(resource: resource, arguments, session: session, output: &output) }
+        if arguments.has("clear") { return try clear(resource: resource, arguments, session: session, now: now, output: &output) }
         if arguments.has("locate") { return locate(resource: resource, session: session, output: &output) }
         if arguments.has("query-xml") || arguments.has("query-xml-raw") {
             return try queryXML(resource: resource, session: session, output: &output)

@@ -97,7 +97,7 @@ public enum Cibadmin {
             ToolStreams.writeOut(CIBDocument.empty(validateWith: schema).xml.serialized(pretty: true))
             return .ok
         case "md5-sum", "md5-sum-versioned":
-            guard let input = try readInput(arguments) else { throw Failure(.usage, "cibadmin: -5/-6 need -X, -x or -p") }
+            guard let input = try readInput(arguments, limit: CIBSession.maximumBytes(environment)) else { throw Failure(.usage, "cibadmin: -5/-6 need -X, -x or -p") }
             let digest = command == "md5-sum" ? CIBDigest.onDisk(input.root) : CIBDigest.versioned(input.root)
             let label = command == "md5-sum" ? "Digest: " : "Versioned (\(CIBDocument.featureSet)) digest: "
             ToolStreams.writeOut(label + digest + "\n")
@@ -111,7 +111,7 @@ public enum Cibadmin {
             throw Failure(.unimplementedFeature, "cibadmin: --show-access is not supported yet; TODO(#2)")
         }
         let target = try Self.target(arguments)
-        let input = try readInput(arguments)
+        let input = try readInput(arguments, limit: CIBSession.maximumBytes(environment))
         if command == "erase", !arguments.has("force") { throw Failure(.unsafe, dangerous) }
         if command == "delete-all" || (command == "delete" && arguments.has("delete-all")) {
             guard case .xpath = target else { throw Failure(.usage, "cibadmin: -d/--delete-all needs --xpath") }
@@ -139,7 +139,7 @@ public enum Cibadmin {
     }
 
     /// The XML from -X, -x or -p, parsed; nil when none was given.
-    static func readInput(_ arguments: ToolArguments) throws(Failure) -> XMLDocument? {
+    static func readInput(_ arguments: ToolArguments, limit: Int) throws(Failure) -> XMLDocument? {
         var bytes: [UInt8]
         var source: String
         if let text = arguments.value("xml-text") {
@@ -147,14 +147,14 @@ public enum Cibadmin {
             source = "--xml-text"
         } else if let file = arguments.value("xml-file") {
             do {
-                bytes = try CIBFileIO.read(file)
+                bytes = try CIBFileIO.read(file, limit: limit)
             } catch {
-                throw Failure(.noInput, "cibadmin: \(error)")
+                throw Failure(error.exitCode == .dataError ? .dataError : .noInput, "cibadmin: \(error)")
             }
             source = file
         } else if arguments.has("xml-pipe") {
-            guard let read = ToolStreams.readStandardInput() else {
-                throw Failure(.dataError, "cibadmin: <stdin>: input over the limit of \(CIBDocument.maximumBytes) bytes")
+            guard let read = ToolStreams.readStandardInput(limit: limit) else {
+                throw Failure(.dataError, "cibadmin: <stdin>: input over the limit of \(limit) bytes")
             }
             bytes = read
             source = "<stdin>"
@@ -162,7 +162,7 @@ public enum Cibadmin {
             return nil
         }
         do {
-            return try XMLDocument.parse(bytes, source: source, maximumBytes: CIBDocument.maximumBytes)
+            return try XMLDocument.parse(bytes, source: source, maximumBytes: limit)
         } catch {
             throw Failure(.dataError, "cibadmin: Couldn't parse input XML: \(error)")
         }

@@ -1,0 +1,148 @@
+import Membership
+import Messaging
+
+extension Controller {
+    mutating func viewInstalled(_ view: ControllerView, at now: Instant) -> [Directive] {
+        var directives = nodeDirectives(nodes.handle(.viewInstalled(view, isDC: false)), at: now)
+        if engine.isRunning {
+            // The view changed: results of actions in flight may never come; a new DC starts afresh.
+            engine = TransitionEngine(controllerUUID: engine.controllerUUID)
+            directives.append(.notice("transition abandoned: membership changed"))
+        }
+        policy = PolicyTrigger(nextTransitionID: policy.nextTransitionID)
+        readiness = ReadinessBarrier(view: view.id)
+        return directives + replicate(.viewInstalled(view), at: now)
+    }
+
+    mutating func delivered(_ message: ControllerMessage, from sender: NodeID, at now: Instant) -> [Directive] {
+        switch message {
+        case .update(let id, let body, _):
+            if CIBUpdateBody.tag(of: body) == CIBUpdateBody.transitionResultTag { resultUpdates.insert(id) }
+        case .actionRequested(let viewID, let target, let transitionID, let action, let key):
+            guard viewID == replication.view?.id, target == configuration.node else { return [] }
+            localInFlight.insert("\(transitionID):\(action.id)")
+            return [.executeLocally(transitionID: transitionID, action, transitionKey: key)]
+        case .memberReady(let viewID):
+            guard viewID == readiness.view else { return [] }
+            readiness.ready.insert(sender)
+            return []
+        case .actionFinished(let viewID, let transitionID, let actionID, let result):
+            guard viewID == replication.view?.id, isDC, engine.graph?.transitionID == transitionID else { return [] }
+            return runEngine(.actionCompleted(actionID: actionID, result, at: now), at: now, recordsResults: false)
+        default:
+            break
+        }
+        return replicate(.messageDelivered(from: sender, message), at: now)
+    }
+
+    /// Feeds the replica and turns its directives into the controller's.
+    mutating func replicate(_ event: CIBReplication<XMLReplicatedCIB>.Event, at now: Instant?) -> [Directive] {
+        var directives: [Directive] = []
+        for directive in replication.handle(event) {
+            switch directive {
+            case .broadcast(let message):
+                directives.append(.broadcast(message))
+            case .persist(let sequence, let snapshot, let lineage, let version):
+                directives.append(.persist(sequence: sequence, snapshot: snapshot, lineage: lineage, version: version))
+            case .complete(let id, let outcome):
+                if let body = internalBodies.removeValue(forKey: id) {
+                    internalPending.remove(id)
+                    resultUpdates.remove(id)
+                    if outcome == .interrupted || outcome == .noQuorum {
+                        directives += submitInternal(body, at: now)
+                    } else if case .rejected(_, let message) = outcome {
+                        directives.append(.notice("a controller update was rejected: \(message)"))
+                    }
+                    continue
+                }
+                if internalPending.remove(id) == nil, id.incarnation == configuration.incarnation,
+                    !resultUpdates.contains(id)
+                {
+                    directives.append(.completeUpdate(id, outcome))
+                } else if case .rejected(_, let message) = outcome {
+                    directives.append(.notice("a controller update was rejected: \(message)"))
+                }
+                resultUpdates.remove(id)
+            case .dcElected(let dc, let viewID):
+                directives += elected(dc, view: viewID, at: now)
+            case .documentChanged(_, let update):
+                guard isDC else { continue }
+                if let update, resultUpdates.contains(update) { continue }
+                policy.isDirty = true
+                if engine.isRunning, let now {
+                    directives += runEngine(.abortRequested(reason: "the CIB changed", at: now), at: now, recordsResults: true)
+                }
+            case .replicaFault(let reason):
+                directives.append(.notice(reason))
+            }
+        }
+        return directives
+    }
+
+    private mutating func elected(_ dc: NodeID, view viewID: ViewID, at now: Instant?) -> [Directive] {
+        var directives: [Directive] = [.notice("DC elected: \(configuration.names[dc] ?? "\(dc)")")]
+        directives += rewriteOwnHistory(at: now)
+        guard dc == configuration.node, let view = replication.view else { return directives }
+        policy.isDirty = true
+        if let body = try? StatusUpdates.quorumAndDC(isQuorate: view.isQuorate, dcID: "\(dc)") {
+            directives += submitInternal(body, at: now)
+        }
+        directives += nodeDirectives(nodes.handle(.viewInstalled(view, isDC: true)), at: now)
+        return directives
+    }
+
+    mutating func nodeDirectives(_ list: [NodeStatusTracker.Directive], at now: Instant?) -> [Directive] {
+        var directives: [Directive] = []
+        for directive in list {
+            switch directive {
+            case .submit(let body): directives += submitInternal(body, at: now)
+            case .abortTransition(let reason): directives.append(.notice(reason))
+            }
+        }
+        return directives
+    }
+
+    /// Submits a controller update (no quorum needed); the policy engine waits until it is applied.
+    mutating func submitInternal(_ body: String, at now: Instant?) -> [Directive] {
+        let id = nextUpdateID()
+        internalPending.insert(id)
+        internalBodies[id] = body
+        if CIBUpdateBody.tag(of: body) == CIBUpdateBody.transitionResultTag { resultUpdates.insert(id) }
+        return replicate(.updateSubmitted(id, body: body, requiresQuorum: false), at: now)
+    }
+}
+
+extension Controller {
+    /// Tells the DC this node is ready once nothing of its own is running or unrecorded in the current view.
+    mutating func announceReadiness() -> [Directive] {
+        guard let viewID = readiness.view, viewID == replication.view?.id, !readiness.isAnnounced,
+            replication.dc != nil, localInFlight.isEmpty, internalPending.isEmpty
+        else { return [] }
+        readiness.isAnnounced = true
+        return [.broadcast(.memberReady(view: viewID))]
+    }
+
+    /// Whether every member of the current view is ready.
+    var isEveryMemberReady: Bool {
+        guard let view = replication.view, readiness.view == view.id else { return false }
+        return view.members.allSatisfy { readiness.ready.contains($0) }
+    }
+}
+
+extension Controller {
+    /// Replaces this node's `lrm` section with what this node knows it ran.
+    mutating func rewriteOwnHistory(at now: Instant?) -> [Directive] {
+        let node = configuration.node
+        let xpath = "/cib/status/node_state[@id='\(node)']/lrm"
+        var directives: [Directive] = []
+        if let body = try? CIBUpdateBody.encode(.delete(.xpath(xpath), nil, allMatches: true)) {
+            directives += submitInternal(body, at: now)
+        }
+        let records = history.all
+        guard !records.isEmpty else { return directives }
+        let fragment = LRMOperationRecord.statusFragment(
+            nodeUUID: "\(node)", node: configuration.names[node] ?? "\(node)", records: records)
+        if let body = try? StatusUpdates.mergeNodeState(fragment) { directives += submitInternal(body, at: now) }
+        return directives
+    }
+}
