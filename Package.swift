@@ -74,13 +74,12 @@ let package = Package(
         tool("crm_simulate", ["CRM", "XML", argumentParser]),
         tool("lrmd", ["ResourceAgents", argumentParser, logging, lifecycle]),
         tool("lrmadmin", ["ResourceAgents", argumentParser]),
-        tool("lrm-bench", ["ResourceAgents", argumentParser, logging, lifecycle]),
         tool("heartbeat", ["Membership", "Messaging", argumentParser, logging, lifecycle]),
         tool("crm_node", ["Membership", argumentParser]),
         tool("ha-status", ["Membership", argumentParser]),
         tool("ha", ["Membership", "Messaging", argumentParser]),
         tool("ha-keygen", ["Messaging", argumentParser]),
-        tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging]),
+        tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging, lifecycle]),
         .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
 
         // Examples.

@@ -31,6 +31,10 @@ final class LRMDLoop {
     }
 
     var now: Duration { ContinuousClock.now - start }
+
+    /// With at most this many agents running, spawn on the loop itself (one hop less per operation); beyond
+    /// it, on the thread pool, so a busy loop never stalls in posix_spawn while timers and clients wait.
+    static let inlineSpawnLimit = 2
     var bound: NIOLoopBound<LRMDLoop> { NIOLoopBound(self, eventLoop: loop) }
 
     func connected(_ client: ClientID, _ channel: any Channel) {
@@ -135,15 +139,19 @@ final class LRMDLoop {
                 }
             case .startAgent(let callID, let invocation):
                 guard !isShutDown else { continue }  // queued work is dropped at shutdown, never started
-                // Reserve here, spawn on a pool thread: posix_spawn blocks until the child has exec'd.
+                // posix_spawn blocks until the child has exec'd, which takes long on a loaded machine.
                 let handle = runner.supervisor.reserve()
                 processes[callID] = handle
                 let bound = bound
                 runner.supervisor.onExit(handle) { run in
                     bound.loop.execute { bound.value.agentFinished(callID, run) }
                 }
-                let runner = runner
-                NIOThreadPool.singleton.submit { _ in runner.spawn(invocation, reserved: handle) }
+                if processes.count <= Self.inlineSpawnLimit {
+                    runner.spawn(invocation, reserved: handle)  // a quiet loop can afford to block briefly
+                } else {
+                    let runner = runner
+                    NIOThreadPool.singleton.submit { _ in runner.spawn(invocation, reserved: handle) }
+                }
             case .killAgent(let callID):
                 if let handle = processes[callID] { runner.supervisor.kill(handle) }
             case .scheduleTimer(let token, let delay):

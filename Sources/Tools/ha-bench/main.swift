@@ -10,6 +10,7 @@ struct HABench: AsyncParsableCommand {
             MessagingBench.self,
             MessagingBenchNode.self,
             MembershipBench.self,
+            LRMBench.self,
         ])
 }
 

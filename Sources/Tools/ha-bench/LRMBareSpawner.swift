@@ -3,8 +3,8 @@ import ResourceAgents
 
 /// The physical floor: posix_spawn + waitpid of the agent with the same argv and environment, output to
 /// /dev/null, nothing else.
-enum BareSpawner {
-    static func measure(_ command: AgentCommand, count: Int, workers: Int) throws -> Timing {
+enum LRMBareSpawner {
+    static func measure(_ command: AgentCommand, count: Int, workers: Int) throws -> LRMTiming {
         let argv = command.arguments.map { strdup($0) } + [nil]
         let envp = command.environment.map { strdup("\($0)=\($1)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
@@ -12,8 +12,8 @@ enum BareSpawner {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for fd: Int32 in [1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0) }
-        let own = processCPUSeconds(children: false)
-        let child = processCPUSeconds(children: true)
+        let own = lrmProcessCPUSeconds(children: false)
+        let child = lrmProcessCPUSeconds(children: true)
         let start = ContinuousClock.now
         var running = 0
         var started = 0
@@ -22,7 +22,7 @@ enum BareSpawner {
             while running < workers && started < count {
                 var pid: pid_t = 0
                 let status = posix_spawn(&pid, command.path, &actions, nil, argv, envp)
-                guard status == 0 else { throw BenchError.spawnFailed(status) }
+                guard status == 0 else { throw LRMBenchError.spawnFailed(status) }
                 running += 1
                 started += 1
             }
@@ -31,13 +31,14 @@ enum BareSpawner {
             running -= 1
             finished += 1
         }
-        return Timing(
-            count: count, wall: seconds(ContinuousClock.now - start), ownCPU: processCPUSeconds(children: false) - own,
-            childCPU: processCPUSeconds(children: true) - child)
+        return LRMTiming(
+            count: count, wall: lrmSeconds(ContinuousClock.now - start),
+            ownCPU: lrmProcessCPUSeconds(children: false) - own,
+            childCPU: lrmProcessCPUSeconds(children: true) - child)
     }
 }
 
-enum BenchError: Error, CustomStringConvertible {
+enum LRMBenchError: Error, CustomStringConvertible {
     case spawnFailed(Int32)
     case operationFailed(String)
 

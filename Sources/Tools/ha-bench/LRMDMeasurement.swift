@@ -38,7 +38,7 @@ struct LRMDMeasurement: Sendable {
     }
 
     /// `resources × perResource` operations queued at once; returns when all have completed.
-    func throughput(_ client: LRMDClient, resources: Int, perResource: Int) async throws -> Timing {
+    func throughput(_ client: LRMDClient, resources: Int, perResource: Int) async throws -> LRMTiming {
         for index in 0..<resources {
             let id = "bench\(index)"
             try await client.register(
@@ -46,7 +46,7 @@ struct LRMDMeasurement: Sendable {
         }
         let total = resources * perResource
         var callIDs: Set<CallID> = []
-        return try await Timing.measure(1) {
+        return try await LRMTiming.measure(1) {
             for round in 0..<perResource {
                 for index in 0..<resources {
                     let request = OperationRequest(
@@ -65,12 +65,12 @@ struct LRMDMeasurement: Sendable {
 
     func check(_ result: OperationResult) throws {
         guard result.status == .done, result.exitCode == .notRunning || result.exitCode == .success else {
-            throw BenchError.operationFailed(
+            throw LRMBenchError.operationFailed(
                 "\(result.key): rc \(result.exitCode) \(result.status) \(result.exitReason)")
         }
     }
 }
 
-extension Timing {
-    func scaled(to count: Int) -> Timing { Timing(count: count, wall: wall, ownCPU: ownCPU, childCPU: childCPU) }
+extension LRMTiming {
+    func scaled(to count: Int) -> LRMTiming { LRMTiming(count: count, wall: wall, ownCPU: ownCPU, childCPU: childCPU) }
 }

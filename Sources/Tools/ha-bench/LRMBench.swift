@@ -39,45 +39,45 @@ struct LRMBench: AsyncParsableCommand {
         }
         let locator = AgentLocator(environment: environment)
         guard let path = locator.path(for: identifier) else { throw ValidationError("agent \(agent) is not installed") }
-        let directory = makeTemporaryDirectory()
-        defer { removeDirectory(directory) }
+        let directory = lrmMakeTemporaryDirectory()
+        defer { lrmRemoveDirectory(directory) }
         let settings = AgentEnvironmentSettings(resourceTemporaryDirectory: directory)
         let invocation = AgentInvocation(
             resource: "bench0", agent: identifier, action: action, parameters: ["state": "\(directory)/bench0"])
         let command = invocation.command(path: path, settings: settings)
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        print("lrm benchmark: \(agent) \(action); \(cores) cores; load average \(loadAverage())")
+        print("lrm benchmark: \(agent) \(action); \(cores) cores; load average \(lrmLoadAverage())")
         let measurement = LRMDMeasurement(
             locator: locator, settings: settings, directory: directory, agent: identifier, action: action)
         let figures = try await measurement.measure { client in
-            var samples = Samples()
+            var samples = LRMSamples()
             let supervisor = try ProcessSupervisor()
             defer { supervisor.shutdown() }
             let direct = AgentRunner(locator: locator, settings: settings, supervisor: supervisor)
             for _ in 0..<rounds {
-                samples.bare.append(try BareSpawner.measure(command, count: perRound, workers: 1))
+                samples.bare.append(try LRMBareSpawner.measure(command, count: perRound, workers: 1))
                 samples.supervisor.append(
-                    try await Timing.measure(perRound) { _ = await direct.run(invocation) })
-                samples.lrmd.append(try await Timing.measure(perRound) { try await measurement.once(client) })
+                    try await LRMTiming.measure(perRound) { _ = await direct.run(invocation) })
+                samples.lrmd.append(try await LRMTiming.measure(perRound) { try await measurement.once(client) })
             }
-            let bareParallel = try BareSpawner.measure(command, count: resources * perResource, workers: cores)
+            let bareParallel = try LRMBareSpawner.measure(command, count: resources * perResource, workers: cores)
             let throughput = try await measurement.throughput(client, resources: resources, perResource: perResource)
             return (samples, bareParallel, throughput)
         }
-        Report(samples: figures.0, bareParallel: figures.1, throughput: figures.2, cores: cores).print()
-        print("load average after: \(loadAverage())")
+        LRMReport(samples: figures.0, bareParallel: figures.1, throughput: figures.2, cores: cores).print()
+        print("load average after: \(lrmLoadAverage())")
     }
 }
 
 /// Per-round means of each variant.
-struct Samples {
-    var bare: [Timing] = []
-    var supervisor: [Timing] = []
-    var lrmd: [Timing] = []
+struct LRMSamples {
+    var bare: [LRMTiming] = []
+    var supervisor: [LRMTiming] = []
+    var lrmd: [LRMTiming] = []
 }
 
 /// Wall and CPU time of a batch of sequential operations.
-struct Timing {
+struct LRMTiming {
     var count: Int
     var wall: Double
     var ownCPU: Double
@@ -87,79 +87,83 @@ struct Timing {
     var ownCPUPerOperation: Double { ownCPU / Double(count) * 1000 }
     var childCPUPerOperation: Double { childCPU / Double(count) * 1000 }
 
-    static func measure(_ count: Int, _ body: () async throws -> Void) async throws -> Timing {
-        let own = processCPUSeconds(children: false)
-        let child = processCPUSeconds(children: true)
+    static func measure(_ count: Int, _ body: () async throws -> Void) async throws -> LRMTiming {
+        let own = lrmProcessCPUSeconds(children: false)
+        let child = lrmProcessCPUSeconds(children: true)
         let start = ContinuousClock.now
         for _ in 0..<count { try await body() }
-        return Timing(
-            count: count, wall: seconds(ContinuousClock.now - start), ownCPU: processCPUSeconds(children: false) - own,
-            childCPU: processCPUSeconds(children: true) - child)
+        return LRMTiming(
+            count: count, wall: lrmSeconds(ContinuousClock.now - start),
+            ownCPU: lrmProcessCPUSeconds(children: false) - own,
+            childCPU: lrmProcessCPUSeconds(children: true) - child)
     }
 }
 
-struct Report {
-    var samples: Samples
-    var bareParallel: Timing
-    var throughput: Timing
+struct LRMReport {
+    var samples: LRMSamples
+    var bareParallel: LRMTiming
+    var throughput: LRMTiming
     var cores: Int
 
     func print() {
-        let bare = median(samples.bare.map(\.wallPerOperation))
-        let supervisor = median(samples.supervisor.map(\.wallPerOperation))
-        let lrmd = median(samples.lrmd.map(\.wallPerOperation))
+        let bare = lrmMedian(samples.bare.map(\.wallPerOperation))
+        let supervisor = lrmMedian(samples.supervisor.map(\.wallPerOperation))
+        let lrmd = lrmMedian(samples.lrmd.map(\.wallPerOperation))
         let overheads = zip(samples.bare, samples.lrmd).map { ($1.wallPerOperation - $0.wallPerOperation) }
-        let overhead = median(overheads)
-        let agentCPU = median(samples.bare.map(\.childCPUPerOperation))
-        let lrmdCPU = median(samples.lrmd.map(\.ownCPUPerOperation))
-        let bareCPU = median(samples.bare.map(\.ownCPUPerOperation))
+        let overhead = lrmMedian(overheads)
+        let agentCPU = lrmMedian(samples.bare.map(\.childCPUPerOperation))
+        let lrmdCPU = lrmMedian(samples.lrmd.map(\.ownCPUPerOperation))
+        let bareCPU = lrmMedian(samples.bare.map(\.ownCPUPerOperation))
         let rounds = samples.bare.count
         let count = samples.bare.first?.count ?? 0
         Swift.print("sequential, median of \(rounds) interleaved rounds of \(count) operations each:")
-        Swift.print("  bare posix_spawn + waitpid      \(format(bare)) ms/op  (agent CPU \(format(agentCPU)) ms/op)")
-        Swift.print("  process supervisor alone        \(format(supervisor)) ms/op")
-        Swift.print("  through lrmd's socket           \(format(lrmd)) ms/op")
         Swift.print(
-            "  lrmd wall overhead              \(format(overhead)) ms/op = \(format(overhead / bare * 100))% of bare")
-        Swift.print("  parent CPU, bare spawn+wait     \(format(bareCPU)) ms/op")
+            "  bare posix_spawn + waitpid      \(lrmFormat(bare)) ms/op  (agent CPU \(lrmFormat(agentCPU)) ms/op)")
+        Swift.print("  process supervisor alone        \(lrmFormat(supervisor)) ms/op")
+        Swift.print("  through lrmd's socket           \(lrmFormat(lrmd)) ms/op")
         Swift.print(
-            "  lrmd+client CPU                 \(format(lrmdCPU)) ms/op = \(format(lrmdCPU / agentCPU * 100))% of the agent's CPU"
+            "  lrmd wall overhead              \(lrmFormat(overhead)) ms/op = \(lrmFormat(overhead / bare * 100))% of bare"
+        )
+        Swift.print("  parent CPU, bare spawn+wait     \(lrmFormat(bareCPU)) ms/op")
+        Swift.print(
+            "  lrmd+client CPU                 \(lrmFormat(lrmdCPU)) ms/op = \(lrmFormat(lrmdCPU / agentCPU * 100))% of the agent's CPU"
         )
         Swift.print("throughput (\(throughput.count) operations):")
         Swift.print(
-            "  bare fork/exec, \(cores) workers        \(format(Double(bareParallel.count) / bareParallel.wall)) ops/s")
-        Swift.print("  lrmd, many resources queued     \(format(Double(throughput.count) / throughput.wall)) ops/s")
-        Swift.print("  lrmd+client CPU under load      \(format(throughput.ownCPUPerOperation)) ms/op")
-        var result = "RESULT lrm_bare_ms=\(format(bare)) lrm_lrmd_ms=\(format(lrmd))"
-        result += " lrm_overhead_percent=\(format(overhead / bare * 100))"
-        result += " lrm_cpu_percent_of_agent=\(format(lrmdCPU / agentCPU * 100))"
-        result += " lrm_ops_per_second=\(format(Double(throughput.count) / throughput.wall))"
+            "  bare fork/exec, \(cores) workers        \(lrmFormat(Double(bareParallel.count) / bareParallel.wall)) ops/s"
+        )
+        Swift.print("  lrmd, many resources queued     \(lrmFormat(Double(throughput.count) / throughput.wall)) ops/s")
+        Swift.print("  lrmd+client CPU under load      \(lrmFormat(throughput.ownCPUPerOperation)) ms/op")
+        var result = "RESULT lrm_bare_ms=\(lrmFormat(bare)) lrm_lrmd_ms=\(lrmFormat(lrmd))"
+        result += " lrm_overhead_percent=\(lrmFormat(overhead / bare * 100))"
+        result += " lrm_cpu_percent_of_agent=\(lrmFormat(lrmdCPU / agentCPU * 100))"
+        result += " lrm_ops_per_second=\(lrmFormat(Double(throughput.count) / throughput.wall))"
         Swift.print(result)
     }
 }
 
-func median(_ values: [Double]) -> Double {
+func lrmMedian(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
     return sorted.count % 2 == 1
         ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
-func format(_ value: Double) -> String { String((value * 100).rounded() / 100) }
+func lrmFormat(_ value: Double) -> String { String((value * 100).rounded() / 100) }
 
-func loadAverage() -> String {
+func lrmLoadAverage() -> String {
     var loads = [Double](repeating: 0, count: 3)
     _ = getloadavg(&loads, 3)
-    return loads.map(format).joined(separator: " ")
+    return loads.map(lrmFormat).joined(separator: " ")
 }
 
-func makeTemporaryDirectory() -> String {
+func lrmMakeTemporaryDirectory() -> String {
     var template = Array("/tmp/lrm-bench-XXXXXX".utf8CString)
     let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
     return path.map { String(cString: $0) } ?? "/tmp"
 }
 
-func removeDirectory(_ path: String) {
+func lrmRemoveDirectory(_ path: String) {
     guard path.hasPrefix("/tmp/lrm-bench-"), let handle = opendir(path) else { return }
     while let entry = readdir(handle) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -169,13 +173,13 @@ func removeDirectory(_ path: String) {
     rmdir(path)
 }
 
-func seconds(_ duration: Duration) -> Double {
+func lrmSeconds(_ duration: Duration) -> Double {
     let (whole, attoseconds) = duration.components
     return Double(whole) + Double(attoseconds) / 1e18
 }
 
 /// CPU time (user + system) of this process, or of its reaped children, in seconds.
-func processCPUSeconds(children: Bool) -> Double {
+func lrmProcessCPUSeconds(children: Bool) -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue), &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
