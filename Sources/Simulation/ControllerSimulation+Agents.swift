@@ -10,7 +10,10 @@ extension ControllerSimulation {
     mutating func startAgent(
         _ action: GraphAction, transitionID: Int, key: String, at node: NodeID, incarnation: UInt64
     ) {
-        if action.kind == .resource, Double.random(in: 0..<1, using: &random) < hangRate {
+        // Starts do not hang: a timed-out start sets the fail count to INFINITY (start-failure-is-fatal), after
+        // which a group member may rightly stay stopped, and the liveness check could not tell that apart.
+        let mayHang = action.kind == .resource && action.operation != "start"
+        if mayHang, Double.random(in: 0..<1, using: &random) < hangRate {
             // The agent hangs; lrmd kills it at its timeout and reports the timeout.
             counters["hung", default: 0] += 1
             log("\(names[node]!): \(action.operationKey) hangs")

@@ -16,7 +16,7 @@ extension ControllerSimulation {
             step()
         }
         heal()
-        let settle = now + .seconds(30)
+        let settle = now + .seconds(90)
         while now < settle, violations.isEmpty { step() }
         return violations.isEmpty
     }

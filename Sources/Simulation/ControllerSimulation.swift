@@ -52,7 +52,7 @@ public struct ControllerSimulation {
     public internal(set) var trace: [String] = []
     /// How many transitions finished, fencing operations ran, and agents hung.
     public internal(set) var counters: [String: Int] = [:]
-    /// When set, agents hang with this probability.
+    /// When set, agent operations other than starts hang with this probability (lrmd then reports a timeout).
     public var hangRate = 0.0
 
     /// A cluster of `nodes` nodes with `initialCIB` on every disk.

@@ -139,3 +139,37 @@ private let emptyCIB = CIBDocument.empty().xml.serialized()
     #expect(directives.count == 2)  // the abort for a's change, a online; nothing about b
     #expect(tracker.states[NodeID(2)] == .unknown)
 }
+
+@Test func toolUpdatesNeedQuorumAndBadOnesAreRejectedWithPacemakersExitCode() throws {
+    let node = NodeID(1)
+    var replica = CIBReplication(node: node, document: try XMLReplicatedCIB(snapshot: emptyCIB), lineage: .initial)
+    let view = ControllerView(
+        id: ViewID(epoch: 3, coordinator: node), members: [node], isQuorate: false, durabilityQuorum: 2)
+    var log: [ControllerMessage] = []
+    var answers: [UpdateID: UpdateOutcome] = [:]
+    func run(_ directives: [CIBReplication<XMLReplicatedCIB>.Directive]) {
+        for directive in directives {
+            switch directive {
+            case .broadcast(let message): log.append(message)
+            case .complete(let id, let outcome): answers[id] = outcome
+            default: break
+            }
+        }
+    }
+    run(replica.handle(.viewInstalled(view)))
+    while !log.isEmpty { run(replica.handle(.messageDelivered(from: node, log.removeFirst()))) }
+    #expect(replica.isDC)
+    let bump = UpdateID(origin: node, incarnation: 1, sequence: 1)
+    run(replica.handle(.updateSubmitted(bump, body: try CIBUpdateBody.encode(.bump), requiresQuorum: true)))
+    let missing = UpdateID(origin: node, incarnation: 1, sequence: 2)
+    let element = try XMLDocument.parse("<primitive id=\"nope\" class=\"ocf\" type=\"Dummy\"/>").root
+    let modify = try CIBUpdateBody.encode(.modify(.scope(.resources), element, allowCreate: false))
+    run(replica.handle(.updateSubmitted(missing, body: modify, requiresQuorum: false)))
+    while !log.isEmpty { run(replica.handle(.messageDelivered(from: node, log.removeFirst()))) }
+    #expect(answers[bump] == .noQuorum)
+    guard case .rejected(let code, _) = answers[missing] else {
+        Issue.record("expected a rejection, got \(String(describing: answers[missing]))")
+        return
+    }
+    #expect(code == Int(CRMExitCode.noSuchObject.rawValue))
+}

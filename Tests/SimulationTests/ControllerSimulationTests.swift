@@ -3,7 +3,7 @@ import Simulation
 import Testing
 
 /// A CIB with fencing, a group of two Dummies and one more Dummy, for `nodes` nodes.
-func demoCIB(nodes: Int) -> String {
+func demoCIB(nodes: Int, noQuorumPolicy: String = "stop") -> String {
     let nodeList = (1...nodes).map { "<node id=\"\($0)\" uname=\"node\($0)\"/>" }.joined()
     func dummy(_ id: String) -> String {
         "<primitive id=\"\(id)\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"><operations>"
@@ -13,7 +13,7 @@ func demoCIB(nodes: Int) -> String {
         <cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">\
         <configuration><crm_config><cluster_property_set id="cib-bootstrap-options">\
         <nvpair id="o1" name="stonith-enabled" value="true"/>\
-        <nvpair id="o2" name="no-quorum-policy" value="stop"/>\
+        <nvpair id="o2" name="no-quorum-policy" value="\(noQuorumPolicy)"/>\
         <nvpair id="o3" name="cluster-delay" value="2s"/>\
         </cluster_property_set></crm_config><nodes>\(nodeList)</nodes><resources>\
         <primitive id="fencing" class="stonith" type="fence_ha_test"/>\
@@ -49,5 +49,16 @@ func controllersNeverRunAPrimitiveTwiceOrBesideAnUnfencedNode(seed: UInt64) {
         #expect(
             simulation.activeCount(of: resource) == 1,
             "SIM_SEED=\(seed) \(resource) after settling\n\(simulation.trace.suffix(60).joined(separator: "\n"))")
+    }
+}
+
+@Test(arguments: ["freeze", "ignore"], [UInt64(101), 102, 103, 104])
+func noQuorumPoliciesKeepTheInvariants(policy: String, seed: UInt64) {
+    var simulation = ControllerSimulation(
+        nodes: 3, seed: seed, initialCIB: demoCIB(nodes: 3, noQuorumPolicy: policy))
+    let passed = simulation.run(for: .seconds(20))
+    #expect(passed, "\(policy) SIM_SEED=\(seed) \(simulation.violations)\n\(simulation.trace.suffix(60).joined(separator: "\n"))")
+    for resource in ["ip", "app", "solo"] {
+        #expect(simulation.activeCount(of: resource) == 1, "\(policy) SIM_SEED=\(seed) \(resource) after settling")
     }
 }

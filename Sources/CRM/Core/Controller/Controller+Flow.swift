@@ -88,6 +88,7 @@ extension Controller {
             directives += submitInternal(body, at: now)
         }
         directives += nodeDirectives(nodes.handle(.viewInstalled(view, isDC: true)), at: now)
+        directives += markUnseenNodesOutside(view, at: now)
         return directives
     }
 
@@ -143,6 +144,23 @@ extension Controller {
         let fragment = LRMOperationRecord.statusFragment(
             nodeUUID: "\(node)", node: configuration.names[node] ?? "\(node)", records: records)
         if let body = try? StatusUpdates.mergeNodeState(fragment) { directives += submitInternal(body, at: now) }
+        return directives
+    }
+}
+
+extension Controller {
+    /// A node this DC has not seen yet but the CIB records: it is outside the view, whatever the CIB said
+    /// (a restarted DC may hold a copy in which it was online). Nodes the CIB never recorded stay unrecorded.
+    mutating func markUnseenNodesOutside(_ view: ControllerView, at now: Instant?) -> [Directive] {
+        var directives: [Directive] = []
+        for (node, state) in nodes.states.sorted(by: { $0.key < $1.key })
+        where state == .unknown && !view.members.contains(node) {
+            let xpath = "/cib/status/node_state[@id='\(node)']"
+            guard let recorded = try? replication.document.cib.xml.select(xpath), !recorded.isEmpty,
+                let body = try? StatusUpdates.nodeOutsideView(nodeID: "\(node)", name: configuration.names[node] ?? "\(node)")
+            else { continue }
+            directives += submitInternal(body, at: now)
+        }
         return directives
     }
 }

@@ -32,6 +32,14 @@ public enum StatusUpdates {
                 + "join=\"\(xmlEscaped(join))\" expected=\"\(xmlEscaped(expected))\"/>")
     }
 
+    /// A node outside the view: not in the membership, controller offline; `join` and `expected` stay as
+    /// recorded, so a node that was expected up counts as unclean until fenced.
+    public static func nodeOutsideView(nodeID: String, name: String) throws(CIBError) -> String {
+        try mergeNodeState(
+            "<node_state id=\"\(xmlEscaped(nodeID))\" uname=\"\(xmlEscaped(name))\" in_ccm=\"false\" "
+                + "crmd=\"offline\" crm-debug-origin=\"controller\"/>")
+    }
+
     /// Sets (or with nil deletes) one transient attribute of a node, as `crm_attribute -l reboot` and
     /// `attrd_updater` do. `value` may be Pacemaker's `value++` or `value+=N`.
     public static func setTransientAttribute(nodeID: String, name: String, value: String?) throws(CIBError) -> String {
