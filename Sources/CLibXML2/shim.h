@@ -1,5 +1,11 @@
 #ifndef HA_CLIBXML2_SHIM_H
 #define HA_CLIBXML2_SHIM_H
+/* Debian's libxml2 is built with ICU, and its encoding.h then includes <unicode/ucnv.h>. Those system ICU
+   headers clash with Foundation's own ICU module ("UErrorCode has different definitions") in any Swift
+   module that sees both. We never touch the ICU-only fields (they sit at the end of
+   xmlCharEncodingHandler, which we only hold by pointer), so the shim hides them. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
