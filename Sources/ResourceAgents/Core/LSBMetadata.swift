@@ -1,3 +1,5 @@
+import XML
+
 /// Meta-data for LSB init scripts, made from their `### BEGIN INIT INFO` header as Pacemaker does.
 public enum LSBMetadata {
     /// Builds OCF-style meta-data XML for an init script.
@@ -14,11 +16,11 @@ public enum LSBMetadata {
             let key = line[line.index(line.startIndex, offsetBy: 2)..<colon].trimmedSpaces
             fields[key] = line[line.index(after: colon)...].trimmedSpaces
         }
-        let short = xmlText(fields["Short-Description"] ?? name)
-        let long = xmlText(fields["Description"] ?? fields["Short-Description"] ?? name)
+        let short = xmlEscaped(fields["Short-Description"] ?? name)
+        let long = xmlEscaped(fields["Description"] ?? fields["Short-Description"] ?? name)
         return """
             <?xml version="1.0"?>
-            <resource-agent name="\(xmlText(name))" version="0.1">
+            <resource-agent name="\(xmlEscaped(name))" version="0.1">
               <version>1.0</version>
               <longdesc lang="en">\(long)</longdesc>
               <shortdesc lang="en">\(short)</shortdesc>
@@ -37,17 +39,4 @@ public enum LSBMetadata {
             """
     }
 
-    static func xmlText(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 }

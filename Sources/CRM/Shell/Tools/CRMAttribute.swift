@@ -33,19 +33,10 @@ public enum CRMAttribute {
         _ arguments: [String], environment: [String: String] = CIBSession.processEnvironment(), program: String = "crm_attribute"
     ) -> Int32 {
         let parsed: ToolArguments
-        do {
-            parsed = try ToolArguments(arguments, options: options)
-        } catch {
-            ToolStreams.writeError("crm_attribute: \(error)\n\(usage)")
-            return CRMExitCode.usage.rawValue
-        }
-        if parsed.has("help") {
-            ToolStreams.writeOut(usage)
-            return CRMExitCode.ok.rawValue
-        }
-        guard let format = ToolOutputFormat(rawValue: parsed.value("output-as") ?? "text") else {
-            ToolStreams.writeError("crm_attribute: Error creating output format \(parsed.value("output-as") ?? ""): Unknown output format\n")
-            return CRMExitCode.error.rawValue
+        let format: ToolOutputFormat
+        switch ToolArguments.parseCommandLine(arguments, tool: "crm_attribute", options: options, usage: usage) {
+        case .success(let result): (parsed, format) = result
+        case .failure(let exit): return exit.status
         }
         var reporter = ToolReporter(format: format, request: ([program] + arguments).joined(separator: " "))
         let code: CRMExitCode

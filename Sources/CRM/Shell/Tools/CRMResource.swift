@@ -23,19 +23,10 @@ public enum CRMResource {
         program: String = "crm_resource", now: Int
     ) -> Int32 {
         let parsed: ToolArguments
-        do {
-            parsed = try ToolArguments(arguments, options: options)
-        } catch {
-            ToolStreams.writeError("crm_resource: \(error)\n\(usage)")
-            return CRMExitCode.usage.rawValue
-        }
-        if parsed.has("help") {
-            ToolStreams.writeOut(usage)
-            return CRMExitCode.ok.rawValue
-        }
-        guard let format = ToolOutputFormat(rawValue: parsed.value("output-as") ?? "text") else {
-            ToolStreams.writeError("crm_resource: Error creating output format \(parsed.value("output-as") ?? ""): Unknown output format\n")
-            return CRMExitCode.error.rawValue
+        let format: ToolOutputFormat
+        switch ToolArguments.parseCommandLine(arguments, tool: "crm_resource", options: options, usage: usage) {
+        case .success(let result): (parsed, format) = result
+        case .failure(let exit): return exit.status
         }
         var output = ResourceOutput(format: format, request: ([program] + arguments).joined(separator: " "))
         let code: CRMExitCode

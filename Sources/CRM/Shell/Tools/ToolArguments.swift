@@ -104,3 +104,35 @@ public struct ToolUsageError: Error, CustomStringConvertible {
     /// An error with a message.
     public init(_ description: String) { self.description = description }
 }
+
+extension ToolArguments {
+    /// What a tool's `run` does first: parses its arguments (usage error → 64), answers `--help` (→ 0) and
+    /// reads `--output-as` (unknown format → 1, as Pacemaker). Returns the parsed arguments and format, or the
+    /// exit status to return at once.
+    public static func parseCommandLine(
+        _ arguments: [String], tool: String, options: [ToolArguments.Option], usage: String
+    ) -> Result<(ToolArguments, ToolOutputFormat), ToolExit> {
+        let parsed: ToolArguments
+        do {
+            parsed = try ToolArguments(arguments, options: options)
+        } catch {
+            ToolStreams.writeError("\(tool): \(error)\n\(usage)")
+            return .failure(ToolExit(status: CRMExitCode.usage.rawValue))
+        }
+        if parsed.has("help") {
+            ToolStreams.writeOut(usage)
+            return .failure(ToolExit(status: CRMExitCode.ok.rawValue))
+        }
+        guard let format = ToolOutputFormat(rawValue: parsed.value("output-as") ?? "text") else {
+            ToolStreams.writeError(
+                "\(tool): Error creating output format \(parsed.value("output-as") ?? ""): Unknown output format\n")
+            return .failure(ToolExit(status: CRMExitCode.error.rawValue))
+        }
+        return .success((parsed, format))
+    }
+}
+
+/// An exit status a tool returns before doing its work (usage error, `--help`, bad output format).
+public struct ToolExit: Error, Sendable {
+    public let status: Int32
+}
