@@ -68,6 +68,7 @@ let package = Package(
         tool("cibadmin", ["CRM", "XML", argumentParser]),
         tool("crm_verify", ["CRM", "XML", argumentParser]),
         tool("crm_attribute", ["CRM", "XML", argumentParser]),
+        tool("crm_mon", ["CRM", "XML"]),
         tool("crm_resource", ["CRM", "XML", "ResourceAgents", argumentParser]),
         tool("crm_shadow", ["CRM", "XML", argumentParser]),
         tool("crm_error", ["CRM", argumentParser]),

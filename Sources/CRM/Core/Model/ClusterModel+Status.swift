@@ -53,7 +53,7 @@ extension ClusterModel {
             id: id, uname: element[attribute: "uname"], inCCM: isUp(element[attribute: "in_ccm"], online: "true"),
             controllerOnline: isUp(element[attribute: "crmd"], online: "online"), join: element[attribute: "join"],
             expected: element[attribute: "expected"], transientAttributes: transient, resources: histories,
-            hasLRM: lrm != nil)
+            hasLRM: lrm != nil, featureSet: element[attribute: "feature_set"])
     }
 
     private static func operationRecord(_ element: XMLElement) -> OperationRecord {
@@ -86,6 +86,8 @@ extension ClusterModel {
             case "on_node": record.onNode = value
             case "migrate_source": record.migrateSource = value
             case "migrate_target": record.migrateTarget = value
+            case "exec-time": record.execTime = Int(value.trimmingSpaces)
+            case "queue-time": record.queueTime = Int(value.trimmingSpaces)
             default: break
             }
         }

@@ -67,6 +67,8 @@ struct NodeStatus: Sendable {
     var transientAttributes: [(name: String, value: String)]
     var resources: [ResourceHistory]
     var hasLRM: Bool
+    /// The controller's `feature_set`, when recorded (shown by crm_mon).
+    var featureSet: String? = nil
 }
 
 /// One `lrm_resource`: the operation history of a resource on one node.
@@ -100,6 +102,9 @@ struct OperationRecord: Sendable {
     var onNode: String?
     var migrateSource: String?
     var migrateTarget: String?
+    /// `exec-time` and `queue-time` in milliseconds (shown by crm_mon).
+    var execTime: Int? = nil
+    var queueTime: Int? = nil
 }
 
 /// A resource as configured.
