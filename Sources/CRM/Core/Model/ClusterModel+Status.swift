@@ -53,7 +53,7 @@ extension ClusterModel {
             id: id, uname: element[attribute: "uname"], inCCM: isUp(element[attribute: "in_ccm"], online: "true"),
             controllerOnline: isUp(element[attribute: "crmd"], online: "online"), join: element[attribute: "join"],
             expected: element[attribute: "expected"], transientAttributes: transient, resources: histories,
-            hasLRM: lrm != nil, featureSet: element[attribute: "feature_set"])
+            hasLRM: lrm != nil)
     }
 
     private static func operationRecord(_ element: XMLElement) -> OperationRecord {

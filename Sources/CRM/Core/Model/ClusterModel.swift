@@ -67,8 +67,6 @@ struct NodeStatus: Sendable {
     var transientAttributes: [(name: String, value: String)]
     var resources: [ResourceHistory]
     var hasLRM: Bool
-    /// The controller's `feature_set`, when recorded (shown by crm_mon).
-    var featureSet: String? = nil
 }
 
 /// One `lrm_resource`: the operation history of a resource on one node.

@@ -38,6 +38,7 @@ extension Scheduler {
         status.disabledCount = primitives.filter { !$0.isOrphan && $0.targetRole == .stopped }.count
         status.blockedCount = primitives.filter(\.isBlocked).count
         (status.histories, status.failures) = statusHistories()
+        status.bans = statusBans()
         return status
     }
 
@@ -52,7 +53,7 @@ extension Scheduler {
         result.isShutdown = node.isShutdown
         result.isExpectedUp = node.isExpectedUp
         result.isDC = dcNode == node.index
-        result.featureSet = model.nodeStates.first { $0.id == node.id }?.featureSet
+        result.featureSet = node.attributes["#feature-set"]
         let health = options.healthStrategy == "none" ? [] : node.attributes.filter { $0.key.hasPrefix("#health") }.map { $0.value.lowercased() }
         result.health = health.contains("red") ? "red" : health.contains("yellow") ? "yellow" : "green"
         result.runningResources = runningOrder(on: node.index)
@@ -63,7 +64,7 @@ extension Scheduler {
 
     /// Attributes crm_mon lists: not the engine's `#` ones, fail counts or the shutdown stamp.
     static func isUserAttribute(_ name: String) -> Bool {
-        !(name.hasPrefix("#") || name.hasPrefix("fail-count-") || name.hasPrefix("last-failure-") || name == "shutdown"
+        !(name.hasPrefix("#") || name.hasPrefix("fail-count-") || name.hasPrefix("last-failure-") || name == "shutdown" || name == "standby"
             || name == "terminate")
     }
 
@@ -112,10 +113,8 @@ extension Scheduler {
     private func statusHistories() -> ([(node: String, resources: [ClusterStatus.ResourceHistory])], [ClusterStatus.Operation]) {
         var histories: [(node: String, resources: [ClusterStatus.ResourceHistory])] = []
         var failures: [ClusterStatus.Operation] = []
-        let states = model.nodeStates.sorted { a, b in
-            Self.naturallyOrdered(nodeByID[a.id].map { nodes[$0].uname } ?? "", nodeByID[b.id].map { nodes[$0].uname } ?? "")
-        }
-        for state in states {
+        // Histories follow the status section's order, as Pacemaker's do.
+        for state in model.nodeStates {
             guard let node = nodeByID[state.id] else { continue }
             let name = nodes[node].uname
             var list: [ClusterStatus.ResourceHistory] = []
@@ -128,10 +127,11 @@ extension Scheduler {
                 for record in history.operations where nodes[node].isOnline && (index.map({ isFailure(record, resource: $0) }) ?? false) {
                     failures.append(Self.statusOperation(record, resource: history.id, node: name))
                 }
-                let shown = operations.filter { $0.opStatus != -1 && $0.callID >= 0 && !($0.displayTask == "probe" && $0.rcCode == 7) }
+                let shown = operations.filter { !($0.displayTask == "probe" && $0.rcCode == 7) }
                 list.append(
                     ClusterStatus.ResourceHistory(
-                        resource: history.id, isOrphan: index.map { resources[$0].isOrphan } ?? true,
+                        resource: history.id,
+                        isOrphan: index.map { resources[$0].isOrphan && !resources[$0].runningOn.isEmpty } ?? false,
                         migrationThreshold: index.map { resources[$0].migrationThreshold } ?? Score.infinity,
                         failCount: index.map { failCount($0, node: node) } ?? 0,
                         lastFailure: lastFailure(of: history.id, node: node), operations: shown))
@@ -148,11 +148,13 @@ extension Scheduler {
         let expected = record.expectedRC ?? 0
         if record.opStatus == 0 && record.rcCode == expected { return false }
         // A probe that finds the resource running, stopped, promoted or not installed is an answer, not a failure.
-        if record.operation == "monitor" && record.intervalMs == 0 && (record.opStatus == 0 || record.opStatus == 7)
-            && [0, 5, 7, 8].contains(record.rcCode)
+        if record.operation == "monitor" && record.intervalMs == 0
+            && (record.rcCode == 7 || ((record.opStatus == 0 || record.opStatus == 7) && [0, 5, 8].contains(record.rcCode)))
         {
             return false
         }
+        // A recurring operation the agent does not implement is reported as unsupported, not as a failure.
+        if record.intervalMs > 0 && record.rcCode == 3 { return false }
         let timeout = resources[resource].failureTimeoutSeconds
         if timeout > 0, let changed = record.lastRCChange ?? record.lastRun, changed + timeout <= now { return false }
         return true
@@ -193,6 +195,19 @@ extension Scheduler {
         return left.isEmpty && !right.isEmpty
     }
 
+    /// Negative location preferences for single nodes, newest first (as Pacemaker lists them).
+    private func statusBans() -> [ClusterStatus.Ban] {
+        var bans: [ClusterStatus.Ban] = []
+        for location in model.locations {
+            guard let node = location.node, let score = location.score, score < 0, nodeByName[node] != nil else { continue }
+            for resource in location.resources {
+                bans.append(
+                    ClusterStatus.Ban(id: location.id, resource: resource, node: node, score: score, isPromotedOnly: location.role == .promoted))
+            }
+        }
+        return bans.reversed()
+    }
+
     /// Whether a failure was recorded that `on-fail=ignore` lets pass, on a node that is online.
     private func isFailureIgnored(_ index: Int) -> Bool {
         guard resources[index].kind == .primitive else { return false }
@@ -216,7 +231,8 @@ extension Scheduler {
         ClusterStatus.Operation(
             id: record.id, key: record.operationKey ?? record.id, resource: resource, task: record.operation,
             intervalMs: record.intervalMs, node: node, callID: record.callID, rcCode: record.rcCode, opStatus: record.opStatus,
-            exitReason: record.exitReason, lastRCChange: record.lastRCChange, execTimeMs: record.execTime,
+            hasOperationKey: record.operationKey != nil, exitReason: record.exitReason,
+            lastRCChange: record.lastRCChange.flatMap { $0 > 0 ? $0 : nil }, execTimeMs: record.execTime,
             queueTimeMs: record.queueTime)
     }
 }

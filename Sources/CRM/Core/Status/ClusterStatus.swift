@@ -89,6 +89,8 @@ public struct ClusterStatus: Sendable {
         public var callID: Int
         public var rcCode: Int
         public var opStatus: Int
+        /// Whether the record carried `operation_key` (crm_mon's XML then names it `op_key`).
+        public var hasOperationKey: Bool
         public var exitReason: String?
         public var lastRCChange: Int?
         public var execTimeMs: Int?
@@ -109,6 +111,15 @@ public struct ClusterStatus: Sendable {
         public var operations: [Operation]
     }
 
+    /// A location constraint keeping a resource off a node (negative score).
+    public struct Ban: Sendable {
+        public var id: String
+        public var resource: String
+        public var node: String
+        public var score: Int
+        public var isPromotedOnly: Bool
+    }
+
     /// The nodes in configuration order.
     public var nodes: [Node] = []
     /// Top-level resources in configuration order, then orphans.
@@ -117,6 +128,8 @@ public struct ClusterStatus: Sendable {
     public var failures: [Operation] = []
     /// Per node name: resource histories in the order the node's `lrm_resources` lists them.
     public var histories: [(node: String, resources: [ResourceHistory])] = []
+    /// Negative single-node location constraints.
+    public var bans: [Ban] = []
     /// The DC, when the CIB names one that is configured.
     public var dc: Node?
     /// The DC's `dc-version` property.

@@ -4,9 +4,10 @@ extension MonitorView {
     /// The elements of `crm_mon --output-as xml` (Pacemaker's crm_mon API 2.25), each serialised, for the
     /// `<pacemaker-result>` envelope.
     public func xmlElements() -> [String] {
-        var elements = [summaryXML(), nodesXML(), resourcesXML(), nodeAttributesXML()]
-        let history = historyXML()
-        if !history.isEmpty { elements.append(history) }
+        var elements = [summaryXML(), nodesXML(), resourcesXML()]
+        if status.nodes.contains(where: { $0.isOnline && !$0.attributes.isEmpty }) { elements.append(nodeAttributesXML()) }
+        elements.append(historyXML())
+        if !status.bans.isEmpty { elements.append(bansXML()) }
         if !status.failures.isEmpty { elements.append(failuresXML()) }
         return elements
     }
@@ -90,7 +91,7 @@ extension MonitorView {
     }
 
     private func nodeAttributesXML() -> String {
-        let nodes = status.nodes.filter(\.isOnline).map { node in
+        let nodes = status.nodes.filter { $0.isOnline && !$0.attributes.isEmpty }.map { node in
             Self.element(
                 "node", [("name", node.name)],
                 children: node.attributes.map { Self.element("attribute", [("name", $0.name), ("value", $0.value)]) })
@@ -99,12 +100,14 @@ extension MonitorView {
     }
 
     private func historyXML() -> String {
+        let online = Set(status.nodes.filter(\.isOnline).map(\.name))
         let nodes = status.histories.compactMap { (node, histories) -> String? in
+            guard online.contains(node) else { return nil }
             let shown = histories.filter { !$0.operations.isEmpty }
             guard !shown.isEmpty else { return nil }
             return Self.element("node", [("name", node)], children: shown.map(resourceHistoryXML))
         }
-        return nodes.isEmpty ? "" : Self.element("node_history", [], children: nodes)
+        return Self.element("node_history", [], children: nodes)
     }
 
     private func resourceHistoryXML(_ history: ClusterStatus.ResourceHistory) -> String {
@@ -130,17 +133,27 @@ extension MonitorView {
         return Self.element("resource_history", attributes, children: operations)
     }
 
+    private func bansXML() -> String {
+        let bans = status.bans.map { ban in
+            Self.element(
+                "ban",
+                [("id", ban.id), ("resource", ban.resource), ("node", ban.node), ("weight", String(ban.score)),
+                 ("promoted-only", String(ban.isPromotedOnly)), ("master_only", String(ban.isPromotedOnly))])
+        }
+        return Self.element("bans", [], children: bans)
+    }
+
     private func failuresXML() -> String {
         let failures = status.failures.map { failure in
             var attributes: [(String, String)] = [
-                ("id", failure.key), ("node", failure.node), ("exitstatus", Self.exitText(failure.rcCode)),
-                ("exitreason", failure.exitReason.flatMap { $0.isEmpty ? nil : $0 } ?? "none"),
+                (failure.hasOperationKey ? "op_key" : "id", failure.key), ("node", failure.node),
+                ("exitstatus", Self.exitText(failure.rcCode)), ("exitreason", failure.exitReason ?? "none"),
                 ("exitcode", String(failure.rcCode)), ("call", String(failure.callID)),
                 ("status", Self.executionStatusText(failure.opStatus)),
             ]
             if let changed = failure.lastRCChange {
                 attributes += [
-                    ("last-rc-change", formatTime(changed)), ("queued", String(failure.queueTimeMs ?? 0)),
+                    ("last-rc-change", ISO8601.timestamp(changed)), ("queued", String(failure.queueTimeMs ?? 0)),
                     ("exec", String(failure.execTimeMs ?? 0)), ("interval", String(failure.intervalMs)), ("task", failure.task),
                 ]
             }

@@ -67,7 +67,9 @@ public struct MonitorView {
         } else {
             sections.append(resourceLines())
         }
-        if options.showsNodeAttributes { sections.append(attributeLines()) }
+        if options.showsNodeAttributes, status.nodes.contains(where: { $0.isOnline && !$0.attributes.isEmpty }) {
+            sections.append(attributeLines())
+        }
         if options.showsOperations {
             sections.append(historyLines(title: "Operations:", withOperations: true))
         } else if options.showsFailCounts {
@@ -216,7 +218,7 @@ public struct MonitorView {
 
     func attributeLines() -> [String] {
         var lines = ["Node Attributes:"]
-        for node in status.nodes where node.isOnline {
+        for node in status.nodes where node.isOnline && !node.attributes.isEmpty {
             lines.append("  * Node: \(node.name):")
             for (name, value) in node.attributes {
                 lines.append("    * \(name.padding(toLength: 32))\t: \(value.padding(toLength: 10))")
@@ -228,7 +230,7 @@ public struct MonitorView {
     /// The migration summary (`withOperations` false) or the operation history.
     func historyLines(title: String, withOperations: Bool) -> [String] {
         var lines = [title]
-        for (node, histories) in status.histories {
+        for (node, histories) in status.histories where status.nodes.first(where: { $0.name == node })?.isOnline == true {
             let shown = histories.filter { history in
                 withOperations ? !history.operations.isEmpty : history.failCount > 0
             }
@@ -240,8 +242,11 @@ public struct MonitorView {
                     text += " fail-count=\(Score.format(history.failCount))"
                     if let last = history.lastFailure { text += " last-failure='\(formatTime(last))'" }
                 }
+                guard withOperations else {
+                    lines.append(text)
+                    continue
+                }
                 lines.append(text + ":")
-                guard withOperations else { continue }
                 for operation in history.operations {
                     let interval = operation.intervalMs > 0 ? ": interval=\"\(operation.intervalMs)ms\"" : ""
                     lines.append("      * (\(operation.callID)) \(operation.displayTask)\(interval)")
