@@ -39,6 +39,11 @@ extension Scheduler {
         status.blockedCount = primitives.filter(\.isBlocked).count
         (status.histories, status.failures) = statusHistories()
         status.bans = statusBans()
+        // Tickets known from the status section or named by a constraint (those never granted are revoked).
+        let ticketIDs = Set(model.ticketStates.keys).union(model.tickets.map(\.ticket)).sorted()
+        status.tickets = ticketIDs.map { id in
+            (id, model.ticketStates[id]?.granted ?? false, model.ticketStates[id]?.standby ?? false)
+        }
         return status
     }
 

@@ -130,6 +130,8 @@ public struct ClusterStatus: Sendable {
     public var histories: [(node: String, resources: [ResourceHistory])] = []
     /// Negative single-node location constraints.
     public var bans: [Ban] = []
+    /// Tickets by id: whether granted, whether in standby.
+    public var tickets: [(id: String, isGranted: Bool, isStandby: Bool)] = []
     /// The DC, when the CIB names one that is configured.
     public var dc: Node?
     /// The DC's `dc-version` property.

@@ -7,6 +7,14 @@ extension MonitorView {
         var elements = [summaryXML(), nodesXML(), resourcesXML()]
         if status.nodes.contains(where: { $0.isOnline && !$0.attributes.isEmpty }) { elements.append(nodeAttributesXML()) }
         elements.append(historyXML())
+        if !status.tickets.isEmpty {
+            let tickets = status.tickets.map { ticket in
+                Self.element(
+                    "ticket",
+                    [("id", ticket.id), ("status", ticket.isGranted ? "granted" : "revoked"), ("standby", String(ticket.isStandby))])
+            }
+            elements.append(Self.element("tickets", [], children: tickets))
+        }
         if !status.bans.isEmpty { elements.append(bansXML()) }
         if !status.failures.isEmpty { elements.append(failuresXML()) }
         return elements
