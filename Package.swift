@@ -69,6 +69,8 @@ let package = Package(
         tool("crm_verify", ["CRM", "XML", argumentParser]),
         tool("crm_attribute", ["CRM", "XML", argumentParser]),
         tool("crm_mon", ["CRM", "XML"]),
+        tool("crm_failcount", ["CRM"]),
+        tool("crm_standby", ["CRM"]),
         tool("crm_resource", ["CRM", "XML", "ResourceAgents", argumentParser]),
         tool("crm_shadow", ["CRM", "XML", argumentParser]),
         tool("crm_error", ["CRM", argumentParser]),
