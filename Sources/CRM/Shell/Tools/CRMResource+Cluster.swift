@@ -19,7 +19,14 @@ extension CRMResource {
     static func locate(resource: String, _ arguments: ToolArguments, session: CIBSession, output: inout ResourceOutput)
         throws(Failure) -> CRMExitCode
     {
-        let nodes = ResourceReasons(status: try clusterStatus(session)).nodes(of: resource)
+        let nodes: [String]
+        if let status = try? clusterStatus(session) {
+            nodes = ResourceReasons(status: status).nodes(of: resource)
+        } else {
+            // TODO(#7): the engine refuses clones and bundles until they land; meanwhile the simple status reading
+            // locates their instances, so --locate keeps working on every CIB.
+            nodes = ResourceStatusIndex(session.document.xml).placements(of: resource).map(\.node)
+        }
         let items = nodes.map { "  <node>\(xmlEscaped($0))</node>" }.joined(separator: "\n")
         let element = nodes.isEmpty
             ? "<nodes resource=\"\(xmlEscaped(resource))\"/>" : "<nodes resource=\"\(xmlEscaped(resource))\">\n\(items)\n</nodes>"
