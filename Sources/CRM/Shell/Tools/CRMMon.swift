@@ -89,6 +89,14 @@ public enum CRMMon {
     /// Redraws the view every `seconds` (clearing the screen on a terminal), re-reading the CIB each time.
     static func refreshing(_ options: MonitorOptions, every seconds: Double, environment: [String: String], views: Int?) -> Int32 {
         let isTerminal = isatty(1) != 0
+        // Stoppable whatever the parent left ignored or blocked (both survive exec): Ctrl-C or a kill ends the loop.
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
+        var stopping = sigset_t()
+        sigemptyset(&stopping)
+        sigaddset(&stopping, SIGTERM)
+        sigaddset(&stopping, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &stopping, nil)
         var shown = 0
         while views.map({ shown < $0 }) ?? true {
             let text: String
