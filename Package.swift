@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Membership", dependencies: ["Messaging", nioCore, nioPosix, logging, lifecycle, collections], swiftSettings: strict),
         .target(name: "ResourceAgents", dependencies: ["XML", logging, metrics, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
         .target(
-            name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, lifecycle, collections],
+            name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, nioPosix, lifecycle, collections],
             swiftSettings: strict),
         .target(name: "Simulation", dependencies: ["Messaging", "Membership", "CRM"], swiftSettings: optimized),
 
@@ -75,6 +75,7 @@ let package = Package(
         tool("lrmd", ["ResourceAgents", argumentParser, logging, lifecycle]),
         tool("lrmadmin", ["ResourceAgents", argumentParser]),
         tool("heartbeat", ["Membership", "Messaging", argumentParser, logging, lifecycle]),
+        tool("crmd", ["CRM", "Membership", argumentParser, logging, lifecycle]),
         tool("crm_node", ["Membership", argumentParser]),
         tool("ha-status", ["Membership", argumentParser]),
         tool("ha", ["Membership", "Messaging", argumentParser]),
