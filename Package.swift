@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"], swiftSettings: strict),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "Messaging", nioCore], swiftSettings: strict),
         .testTarget(name: "ResourceAgentsTests", dependencies: ["ResourceAgents"], swiftSettings: strict),
-        .testTarget(name: "CRMTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
+        .testTarget(name: "CRMTests", dependencies: ["CRM", "XML", "Membership", "Messaging"], swiftSettings: strict),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
         .testTarget(name: "ToolsTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
     ]

@@ -47,6 +47,10 @@ public struct CIBReplicaStore: Sendable {
         } catch {
             throw .corrupt(path: directory.cibPath, reason: "the replica to write does not parse: \(error)", newestValidBackup: nil)
         }
+        let parent = CIBFileIO.directory(of: directory.path)
+        if mkdir(parent, 0o750) != 0 && errno != EEXIST {
+            throw .writeFailed(path: parent, reason: CIBFileIO.describe(errno))
+        }
         let version = document.version
         let configurationMoved = previous.map { ($0.adminEpoch, $0.epoch) != (version.adminEpoch, version.epoch) } ?? true
         try directory.save(document, writtenAt: Self.timestamp(), keepingStatus: true, backingUp: configurationMoved)
