@@ -3,6 +3,14 @@ import Messaging
 
 extension Controller {
     mutating func viewInstalled(_ view: ControllerView, at now: Instant) -> [Directive] {
+        // A member that left after recording itself expected down shut down cleanly: every replica holds that
+        // record at this point of the stream, so every tracker agrees and nobody fences it.
+        for (node, state) in nodes.states where state == .online && !view.members.contains(node) {
+            let xpath = "/cib/status/node_state[@id='\(node)'][@expected='down']"
+            if let found = try? replication.document.cib.xml.select(xpath), !found.isEmpty {
+                _ = nodes.handle(.shutDownCleanly(node))
+            }
+        }
         var directives = nodeDirectives(nodes.handle(.viewInstalled(view, isDC: false)), at: now)
         if engine.isRunning {
             // The view changed: results of actions in flight may never come; a new DC starts afresh.
@@ -52,6 +60,9 @@ extension Controller {
                         directives += submitInternal(body, at: now)
                     } else if case .rejected(_, let message) = outcome {
                         directives.append(.notice("a controller update was rejected: \(message)"))
+                    } else if body == shutdownBody {
+                        shutdownBody = nil
+                        directives.append(.shutdownComplete)
                     }
                     continue
                 }
