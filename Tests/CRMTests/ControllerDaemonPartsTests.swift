@@ -106,6 +106,21 @@ struct ControllerDaemonPartsTests {
         #expect(CIBReplicaStore.parseLineage("term=1 epoch=2") == nil)
     }
 
+    @Test func transientAttributesLiveUnderTheNodesStatus() throws {
+        var cib = try CIBFixtures.document()
+        let locator = CIBAttributeLocator(owner: .transient(nodeID: "1"), setElement: "instance_attributes", name: "rack")
+        #expect(locator.scope == .status && locator.matches(in: cib.xml).isEmpty)
+        let create = try locator.updateRequest(value: "7", in: cib.xml)
+        _ = try cib.apply(create)
+        let pair = try #require(locator.matches(in: cib.xml).first)
+        #expect(pair[attribute: "id"] == "status-1-rack" && pair[attribute: "value"] == "7")
+        #expect(pair.path.hasPrefix("/cib/status/node_state"))
+        _ = try cib.apply(try locator.updateRequest(value: "8", in: cib.xml))
+        #expect(locator.matches(in: cib.xml).map { $0[attribute: "value"] } == ["8"])
+        _ = try cib.apply(locator.deleteRequest(try #require(locator.matches(in: cib.xml).first)))
+        #expect(locator.matches(in: cib.xml).isEmpty)
+    }
+
     @Test func fenceDevicesComeFromStonithPrimitives() throws {
         let cib = try XMLDocument.parse(
             """

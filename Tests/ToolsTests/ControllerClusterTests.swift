@@ -52,6 +52,20 @@ struct ControllerClusterTests {
         #expect(simulated.status == 0 && simulated.standardOutput.contains("Started node\(running[0])"), "\(simulated.standardOutput)")
         let log = try String(contentsOfFile: cluster.run(1) + "/crmd.log", encoding: .utf8)
         #expect(log.contains("crmd[node1] notice: view installed"), "the event log is in crmd.log")
+
+        // Transient attributes: set through one node, read through another; "this node" is the crmd's node.
+        let set = try ToolProcess.ours(
+            "crm_attribute", ["-N", "node2", "-l", "reboot", "-n", "rack", "-v", "7"], environment: cluster.environment(1))
+        #expect(set.status == 0, "\(set.standardError)")
+        let local = try ToolProcess.ours(
+            "crm_attribute", ["-l", "reboot", "-n", "here", "-v", "1"], environment: cluster.environment(3))
+        #expect(local.status == 0, "\(local.standardError)")
+        let read = try ToolProcess.ours(
+            "crm_attribute", ["-N", "node2", "-l", "reboot", "-n", "rack", "-G", "-q"], environment: cluster.environment(3))
+        #expect(read.standardOutput == "7\n", "\(read.standardError)")
+        let readLocal = try ToolProcess.ours(
+            "crm_attribute", ["-N", "node3", "-l", "reboot", "-n", "here", "-G", "-q"], environment: cluster.environment(1))
+        #expect(readLocal.standardOutput == "1\n", "\(readLocal.standardError)")
     }
 
     @Test func sigtermStopsTheNodesResourcesFirstAndNobodyIsFenced() throws {
