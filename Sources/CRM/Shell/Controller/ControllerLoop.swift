@@ -32,6 +32,9 @@ struct ControllerLoop {
     var waitingTools: [UpdateID: @Sendable (CRMDResponse) -> Void] = [:]
     /// The transition last logged as started.
     var loggedTransition: Int?
+    /// Multicasts in flight and waiting (the daemon's flow control would drop what passes its window).
+    var sends = SendWindow<ByteBuffer>()
+    let pid = UInt32(bitPattern: getpid())
 
     init(
         controller: Controller, configuration: ControllerDaemonConfiguration, connection: HeartbeatConnection,
@@ -65,6 +68,9 @@ struct ControllerLoop {
             }
             switch event {
             case .message(let group, let from, let payload) where group == Self.group:
+                if from.member.node == configuration.node, from.pid == pid {
+                    if let failure = await send(sends.deliveredOwn()) { return failure }
+                }
                 do {
                     let message = try ControllerMessage.decode(payload)
                     return await feed(.messageDelivered(from: from.member.node, message))
@@ -73,6 +79,7 @@ struct ControllerLoop {
                 }
             case .failure(let reason):
                 log.log(.warning, "the heartbeat daemon refused a request: \(reason)")
+                if let failure = await send(sends.reset()) { return failure }
             default:
                 break
             }
@@ -112,11 +119,8 @@ struct ControllerLoop {
                 if case .actionRequested(_, let target, let transitionID, let action, _) = message {
                     logDispatch(action, on: target, transitionID: transitionID)
                 }
-                do {
-                    try await connection.send(message.encoded(), to: Self.group)
-                } catch {
-                    return .failure("cannot send to the heartbeat daemon: \(error)")
-                }
+                let bytes = message.encoded()
+                if let failure = await send(sends.submit(bytes, bytes: bytes.readableBytes)) { return failure }
             case .persist(let sequence, let snapshot, let lineage, _):
                 writer.enqueue(PersistWriter.Job(sequence: sequence, snapshot: snapshot, lineage: lineage))
             case .completeUpdate(let id, let outcome):
@@ -161,6 +165,18 @@ struct ControllerLoop {
         }
         let directives = controller.requestShutdown(epochSeconds: Int(time(nil)), at: now)
         return await carryOut(directives)
+    }
+
+    /// Hands messages the send window released to the heartbeat daemon.
+    func send(_ messages: [ByteBuffer]) async -> LoopExit? {
+        for message in messages {
+            do {
+                try await connection.send(message, to: Self.group)
+            } catch {
+                return .failure("cannot send to the heartbeat daemon: \(error)")
+            }
+        }
+        return nil
     }
 
     /// Runs the policy engine off the loop and reports the graph.
