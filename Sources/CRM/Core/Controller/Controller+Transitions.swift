@@ -130,12 +130,15 @@ extension Controller {
     }
 
     private mutating func submitRecord(_ record: LRMOperationRecord, tag: String?, at now: Instant) -> [Directive] {
-        var bodies: [String] = []
-        if let body = try? StatusUpdates.mergeNodeState(record.statusFragment(), tag: tag) { bodies.append(body) }
-        if let failures = try? StatusUpdates.recordFailure(record, startFailureIsFatal: configuration.startFailureIsFatal) {
-            bodies += failures.map { tag == nil ? $0 : StatusUpdates.taggedAsTransitionResult($0) }
+        var directives: [Directive] = []
+        // The record itself is in this node's history, which every election writes again; fail counts are not.
+        if let body = try? StatusUpdates.mergeNodeState(record.statusFragment(), tag: tag) {
+            directives += submitInternal(body, at: now, isRegenerated: record.nodeUUID == "\(configuration.node)")
         }
-        return bodies.flatMap { submitInternal($0, at: now) }
+        if let failures = try? StatusUpdates.recordFailure(record, startFailureIsFatal: configuration.startFailureIsFatal) {
+            for body in failures { directives += submitInternal(tag == nil ? body : StatusUpdates.taggedAsTransitionResult(body), at: now) }
+        }
+        return directives
     }
 
     func nodeID(named name: String) -> NodeID? {

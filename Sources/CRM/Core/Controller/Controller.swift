@@ -91,6 +91,8 @@ public struct Controller {
     var resultUpdates: Set<UpdateID> = []
     /// Bodies of internal updates, resubmitted when a view change interrupts them (results are never dropped).
     var internalBodies: [UpdateID: String] = [:]
+    /// Internal updates the next election writes again anyway: dropped, not resubmitted, when interrupted.
+    var regeneratedUpdates: Set<UpdateID> = []
     /// Actions this node's lrmd is running for a transition (`transition:action`).
     var localInFlight: Set<String> = []
     /// Which members declared themselves ready in the current view.

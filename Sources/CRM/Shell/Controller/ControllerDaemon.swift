@@ -111,7 +111,9 @@ public final class ControllerDaemon: Service, Sendable {
         let store = CIBReplicaStore(stateDirectory: configuration.stateDirectory)
         let loaded: (cib: CIBDocument, lineage: CIBLineage)
         do {
-            loaded = try store.load()
+            let stored = try store.load()
+            if let warning = stored.warning { log.log(.warning, warning) }
+            loaded = (stored.cib, stored.lineage)
         } catch {
             throw ControllerDaemonError.storage("cannot load the CIB replica: \(error)")
         }
