@@ -21,33 +21,21 @@ public struct CIBReplicaStore: Sendable {
 
     /// The stored replica, or an empty CIB with the initial lineage when none was ever written. A `cib.xml`
     /// without a lineage file (one an administrator put there) loads with the initial lineage.
-    ///
-    /// `cib.xml` and its `.sig` are renamed into place one after the other, so a crash between the two leaves
-    /// a whole, newer `cib.xml` with the previous digest: that copy is taken (it is what this node last
-    /// wrote; the lineage file, written after both, still under-claims it) and `warning` says so.
-    public func load() throws(CIBStoreError) -> (cib: CIBDocument, lineage: CIBLineage, warning: String?) {
+    public func load() throws(CIBStoreError) -> (cib: CIBDocument, lineage: CIBLineage) {
         guard directory.exists else {
             if CIBFileIO.exists(lineagePath) {
                 throw .corrupt(
                     path: directory.cibPath, reason: "missing while \(lineagePath) exists", newestValidBackup: nil)
             }
-            return (CIBDocument.empty(), .initial, nil)
+            return (CIBDocument.empty(), .initial)
         }
-        let cib: CIBDocument
-        var warning: String?
-        do {
-            cib = try directory.load()
-        } catch .digestMismatch(let path, let expected, let actual, _) {
-            cib = try CIBDocument.load(file: path, maximumBytes: directory.maximumBytes)
-            warning = "\(path) does not match its digest (\(expected), found \(actual)): taking it as the last "
-                + "copy written before a crash"
-        }
-        guard CIBFileIO.exists(lineagePath) else { return (cib, .initial, warning) }
+        let cib = try directory.load()
+        guard CIBFileIO.exists(lineagePath) else { return (cib, .initial) }
         let text = String(decoding: try CIBFileIO.read(lineagePath, limit: 4096), as: UTF8.self)
         guard let lineage = Self.parseLineage(text) else {
             throw .corrupt(path: lineagePath, reason: "not a lineage line: '\(text.prefix(80))'", newestValidBackup: nil)
         }
-        return (cib, lineage, warning)
+        return (cib, lineage)
     }
 
     /// Writes a replica durably; backs up the previous `cib.xml` when the configuration version moved.

@@ -111,9 +111,7 @@ public final class ControllerDaemon: Service, Sendable {
         let store = CIBReplicaStore(stateDirectory: configuration.stateDirectory)
         let loaded: (cib: CIBDocument, lineage: CIBLineage)
         do {
-            let stored = try store.load()
-            if let warning = stored.warning { log.log(.warning, warning) }
-            loaded = (stored.cib, stored.lineage)
+            loaded = try store.load()
         } catch {
             throw ControllerDaemonError.storage("cannot load the CIB replica: \(error)")
         }
