@@ -148,6 +148,11 @@ struct ControllerDaemonPartsTests {
             try StatusUpdates.nodeState(
                 nodeID: "3", name: "node3", inMembership: true, controllerOnline: true, join: "member", expected: "member"),
             try StatusUpdates.mergeNodeState(record),
+            try StatusUpdates.mergeNodeState(record.replacingOccurrences(of: "rc-code=\"0\"", with: "rc-code=\"1\"")),
+            try StatusUpdates.mergeNodeState(
+                record.replacingOccurrences(of: "d1_last_0\" operation=\"start\"", with: "d1_monitor_10000\" operation=\"monitor\"")),
+            try StatusUpdates.mergeNodeState(
+                record.replacingOccurrences(of: "lrm_resource id=\"d1\"", with: "lrm_resource id=\"d2\"")),
             try StatusUpdates.setTransientAttribute(nodeID: "1", name: "shutdown", value: "17"),
             try StatusUpdates.setTransientAttribute(nodeID: "1", name: "shutdown", value: nil),
             try CIBUpdateBody.encode(.delete(.xpath("/cib/status/node_state[@id='1']/lrm"), nil, allMatches: true)),
@@ -169,7 +174,10 @@ struct ControllerDaemonPartsTests {
         #expect(XMLReplicatedCIB.region(of: .delete(.xpath("/cib/status/node_state[@id='1']/../node_state"), nil, allMatches: true)) == nil)
         #expect(XMLReplicatedCIB.region(of: .delete(.xpath("/cib/status/node_state[@id='1'][@uname='x']"), nil, allMatches: true)) == nil)
         #expect(XMLReplicatedCIB.region(of: .delete(.xpath("/cib/status/node_state[@id='1']//nvpair"), nil, allMatches: true))
-            == "/cib/status/node_state[@id='1']")
+            == ["/cib/status/node_state[@id='1']"])
+        let merge = try XMLDocument.parse(record, source: "test")
+        #expect(XMLReplicatedCIB.region(of: .modify(.scope(.status), merge.root, allowCreate: true))?.last
+            == "/cib/status/node_state[@id='1']/lrm[@id='1']/lrm_resources/lrm_resource[@id='d1']/lrm_rsc_op[@id='d1_last_0']")
     }
 
     @Test func fenceDevicesComeFromStonithPrimitives() throws {

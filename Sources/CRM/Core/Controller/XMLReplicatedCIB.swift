@@ -32,23 +32,41 @@ public struct XMLReplicatedCIB: ReplicatedDocument {
         let result = try cib.apply(request, user: user)
         guard result.isChanged else { return nil }
         let patch: XMLDocument?
-        if let region = Self.region(of: request) {
-            patch = CIBPatch.create(from: before, to: cib.xml, within: region)
+        if let chain = Self.region(of: request) {
+            patch = CIBPatch.create(from: before, to: cib.xml, along: chain)
         } else {
             patch = CIBPatch.create(from: before, to: cib.xml)
         }
         return patch?.root.serialized()
     }
 
-    /// The one `node_state` an edit can change (besides the root's version attributes), when the request says
-    /// so plainly: a `node_state` merged into the status section (what the controller records), or an XPath
-    /// target inside `/cib/status/node_state[@id='…']` without unions or upward steps (transient attributes,
-    /// history deletes). Nil for anything else, which is diffed whole.
-    public static func region(of request: CIBRequest) -> String? {
+    /// Where an edit can change the CIB (besides the root's version attributes), when the request says so
+    /// plainly, as a chain of paths for `CIBPatch.create(from:to:along:)`: for a `node_state` merged into the
+    /// status section (what the controller records) the payload's single-child path down to where it branches
+    /// (`node_state`, `lrm`, `lrm_resources`, one `lrm_resource`); for an XPath target inside
+    /// `/cib/status/node_state[@id='…']` without unions or upward steps (transient attributes, history
+    /// deletes) that `node_state`. Nil for anything else, which is diffed whole.
+    public static func region(of request: CIBRequest) -> [String]? {
         switch request {
         case .modify(.scope(.status), let element, _) where element.name == "node_state":
-            guard let id = element[attribute: "id"], !id.contains("'") else { return nil }
-            return "/cib/status/node_state[@id='\(id)']"
+            var chain: [String] = []
+            var path = "/cib/status"
+            var current: XMLElement? = element
+            while let step = current {
+                if let id = step[attribute: "id"] {
+                    guard !id.contains("'") else { return nil }
+                    path += "/\(step.name)[@id='\(id)']"
+                } else {
+                    path += "/\(step.name)"
+                }
+                chain.append(path)
+                let children = step.children
+                // Siblings without ids cannot be told apart by path: stop above them.
+                guard children.count == 1, children[0][attribute: "id"] != nil || children[0].name == "lrm_resources"
+                else { break }
+                current = children[0]
+            }
+            return chain
         case .modify(.xpath(let xpath), _, _), .create(.xpath(let xpath), _), .replace(.xpath(let xpath), _),
             .delete(.xpath(let xpath), _, _):
             let prefix = "/cib/status/node_state[@id='"
@@ -62,7 +80,7 @@ public struct XMLReplicatedCIB: ReplicatedDocument {
             guard after.isEmpty || after.hasPrefix("/"), !after.contains("|"), !after.contains(".."),
                 !after.contains("::")
             else { return nil }
-            return prefix + id + "']"
+            return [prefix + id + "']"]
         default:
             return nil
         }
