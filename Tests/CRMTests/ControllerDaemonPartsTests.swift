@@ -97,6 +97,11 @@ struct ControllerDaemonPartsTests {
             #expect(loaded.lineage == lineage)
             #expect(loaded.cib.version == cib.version, "num_updates kept")
             #expect(loaded.cib.section(.status) != nil, "status kept")
+            // The crmd's path: the snapshot text written as it is, with the version it knows; it loads back.
+            var newer = cib
+            _ = try newer.apply(.bump)
+            try store.save(snapshot: newer.xml.serialized(), lineage: lineage, previous: cib.version, version: newer.version)
+            #expect(try store.load().cib.version == newer.version)
             try "term=x\n".write(toFile: store.lineagePath, atomically: true, encoding: .utf8)
             #expect(throws: CIBStoreError.self) { try store.load() }
             unlink(store.directory.cibPath)

@@ -121,8 +121,8 @@ struct ControllerLoop {
                 }
                 let bytes = message.encoded()
                 if let failure = await send(sends.submit(bytes, bytes: bytes.readableBytes)) { return failure }
-            case .persist(let sequence, let snapshot, let lineage, _):
-                writer.enqueue(PersistWriter.Job(sequence: sequence, snapshot: snapshot, lineage: lineage))
+            case .persist(let sequence, let snapshot, let lineage, let version):
+                writer.enqueue(PersistWriter.Job(sequence: sequence, snapshot: snapshot, lineage: lineage, version: version))
             case .completeUpdate(let id, let outcome):
                 waitingTools.removeValue(forKey: id)?(.outcome(outcome))
             case .computeTransition(let cib, let version):
