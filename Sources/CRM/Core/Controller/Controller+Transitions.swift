@@ -100,6 +100,13 @@ extension Controller {
     ) -> [Directive] {
         localInFlight.remove("\(transitionID):\(action.id)")
         var directives = recordLocally(action, result, transitionKey: key, tag: CIBUpdateBody.transitionResultTag, at: now)
+        if action.kind == .cluster, action.operation == "clear_failcount", result.status == .done, result.rc == 0,
+            let resource = action.resource,
+            let body = try? StatusUpdates.cleanup(resource: resource.id, nodeID: "\(configuration.node)").first
+        {
+            // The policy engine asked to forget this node's fail counts of the resource (its definition changed).
+            directives += submitInternal(StatusUpdates.taggedAsTransitionResult(body), at: now)
+        }
         if action.kind == .cluster, action.operation == "do_shutdown", result.status == .done, result.rc == 0,
             action.node == configuration.names[configuration.node], shutdownBody == nil,
             let body = try? StatusUpdates.nodeState(
