@@ -28,7 +28,7 @@ struct SoloController {
             let directive = queue.removeFirst()
             switch directive {
             case .broadcast(let message): queue += controller.handle(.messageDelivered(from: NodeID(1), message), at: now)
-            case .persist(let sequence, _, _, _): queue += controller.handle(.persisted(sequence: sequence), at: now)
+            case .persist(let sequence, _, _): queue += controller.handle(.persisted(sequence: sequence), at: now)
             case .executeLocally(_, let action, _): executed.append(action)
             case .shutdownComplete: isShutDown = true
             case .completeUpdate, .computeTransition, .scheduleTimer, .notice: completed.append(directive)

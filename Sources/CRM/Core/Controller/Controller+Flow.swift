@@ -50,8 +50,8 @@ extension Controller {
             switch directive {
             case .broadcast(let message):
                 directives.append(.broadcast(message))
-            case .persist(let sequence, let snapshot, let lineage, let version):
-                directives.append(.persist(sequence: sequence, snapshot: snapshot, lineage: lineage, version: version))
+            case .persist(let sequence, let lineage, let version):
+                directives.append(.persist(sequence: sequence, lineage: lineage, version: version))
             case .complete(let id, let outcome):
                 if let body = internalBodies.removeValue(forKey: id) {
                     internalPending.remove(id)

@@ -58,8 +58,9 @@ public struct Controller {
     public enum Directive: Sendable {
         /// Multicast in agreed order to the crmd group.
         case broadcast(ControllerMessage)
-        /// Write the CIB durably, then report `.persisted(sequence:)`.
-        case persist(sequence: UInt64, snapshot: String, lineage: CIBLineage, version: CIBVersion)
+        /// Write the CIB (`replication.document.snapshot()`, taken when the write starts: writes may be
+        /// coalesced) durably with `lineage`, then report `.persisted(sequence:)`.
+        case persist(sequence: UInt64, lineage: CIBLineage, version: CIBVersion)
         /// Answer the tool that submitted `id`.
         case completeUpdate(UpdateID, UpdateOutcome)
         /// Run the policy engine on `cib` and report `.graphComputed` (or `.policyFailed`).
