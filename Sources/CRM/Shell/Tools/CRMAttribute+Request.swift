@@ -57,11 +57,6 @@ extension CRMAttribute {
             if let lifetime, !["forever", "reboot"].contains(lifetime) {
                 throw Failure(.usage, "Invalid lifetime '\(lifetime)': use forever or reboot")
             }
-            if lifetime == "reboot" || type == "status" {
-                throw Failure(
-                    .disconnect,
-                    "Transient (-l reboot) node attributes live in the status section and are managed by the live cluster's attribute daemon, which is not available yet")
-            }
             if type == "tickets" {
                 throw Failure(.disconnect, "Tickets live in the status section and need the live cluster (not available yet)")
             }
@@ -77,6 +72,15 @@ extension CRMAttribute {
                 setElement = "cluster_property_set"
             case "rsc_defaults": owner = .resourceDefaults; setElement = "meta_attributes"
             case "op_defaults": owner = .operationDefaults; setElement = "meta_attributes"
+            case _ where lifetime == "reboot" || type == "status":
+                // Transient attributes: written straight into the node's status entry, as Pacemaker does with
+                // CIB_file (a live cluster's attribute daemon would own them).
+                let uname = node ?? hostName
+                guard let id = Self.nodeID(named: uname, in: document) else {
+                    throw Failure(.noSuchObject, "Could not map name=\(uname) to a UUID")
+                }
+                owner = .nodeStatus(id: id)
+                setElement = "instance_attributes"
             case "nodes", "crm_config", "forever", nil:
                 let uname = node ?? hostName
                 guard let id = Self.nodeID(named: uname, in: document) else {

@@ -4,8 +4,9 @@ import XML
 /// `crm_attribute`: query, set and delete cluster options, resource/operation defaults and permanent node
 /// attributes with Pacemaker's options, output and exit codes.
 ///
-/// Transient (`-l reboot`) attributes, `--promotion` and tickets live in the status section, which the live
-/// cluster's attribute daemon owns: they fail with exit 102 until the cluster exists.
+/// Transient (`-l reboot` or `-t status`) node attributes are read and written in the node's status entry,
+/// as Pacemaker's crm_attribute does with CIB_file. `--promotion` and tickets fail with exit 102 until the
+/// live cluster's attribute daemon exists.
 public enum CRMAttribute {
     /// The options, as Pacemaker 2.1.5's crm_attribute accepts them.
     public static let options: [ToolArguments.Option] = [
