@@ -128,7 +128,7 @@ struct ControllerDaemonPartsTests {
 
     @Test func transientAttributesLiveUnderTheNodesStatus() throws {
         var cib = try CIBFixtures.document()
-        let locator = CIBAttributeLocator(owner: .transient(nodeID: "1"), setElement: "instance_attributes", name: "rack")
+        let locator = CIBAttributeLocator(owner: .nodeStatus(id: "1"), setElement: "instance_attributes", name: "rack")
         #expect(locator.scope == .status && locator.matches(in: cib.xml).isEmpty)
         let create = try locator.updateRequest(value: "7", in: cib.xml)
         _ = try cib.apply(create)
