@@ -56,6 +56,7 @@ extension Scheduler {
         assignAll()
         for index in resources.indices where resources[index].kind == .primitive { createActions(index) }
         for index in resources.indices where resources[index].kind == .group { createGroupActions(index) }
+        for index in resources.indices where resources[index].kind == .clone { createCloneActions(index) }
         for index in resources.indices { createLoadOrderings(index) }
         createProbes()
         for index in resources.indices where resources[index].kind == .primitive { createStoppedMonitors(index) }
@@ -124,7 +125,9 @@ extension Scheduler {
         case .resourceOperation:
             if let index = action.resource {
                 let resource = resources[index]
-                primitive = [("id", resource.id), ("class", resource.resourceClass)]
+                primitive = [("id", resource.historyID)]
+                if resource.baseID != nil { primitive?.append(("long-id", resource.id)) }
+                primitive?.append(("class", resource.resourceClass))
                 if let provider = resource.provider { primitive?.append(("provider", provider)) }
                 primitive?.append(("type", resource.type))
                 if let nodeIndex = action.node, action.task != "stop" && action.task != "cancel" {

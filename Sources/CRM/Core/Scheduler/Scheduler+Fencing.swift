@@ -15,8 +15,10 @@ extension Scheduler {
             fencingActions.append(id)
             for stop in actions.indices where actions[stop].task == "stop" && actions[stop].node == node {
                 order(id, stop, [.impliesThen, .runnableLeft])
-                if let resource = actions[stop].resource, let parent = resources[resource].parent {
-                    for groupStop in actions(of: parent, task: "stop") { order(id, groupStop, [.optional]) }
+                var ancestor = actions[stop].resource.flatMap { resources[$0].parent }
+                while let parent = ancestor {
+                    for collectiveStop in actions(of: parent, task: "stop") { order(id, collectiveStop, [.optional]) }
+                    ancestor = resources[parent].parent
                 }
             }
         }

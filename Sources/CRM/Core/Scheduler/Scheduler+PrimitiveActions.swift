@@ -66,7 +66,7 @@ extension Scheduler {
     }
 
     private func hasFailCount(_ index: Int, node: Int) -> Bool {
-        let id = resources[index].id
+        let id = resources[index].historyID
         return nodes[node].attributes.contains { name, value in
             (name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#")) && (Score.parse(value) ?? 0) != 0
         }
@@ -175,6 +175,7 @@ extension Scheduler {
             if parsed == .stopped { meta.append(("CRM_meta_op_target_rc", "7")) }
         }
         meta.append(("CRM_meta_timeout", String(timeoutMs(resource, task: task, intervalMs: intervalMs))))
+        if let clone = cloneAncestor(resource) { meta += cloneMeta(clone, instance: cloneInstance(resource)) }
         actions[id].meta = meta
     }
 
@@ -185,6 +186,11 @@ extension Scheduler {
             owner: resource.id, resource: index, task: "monitor", node: node, element: .resourceOperation, optional: false)
         actions[id].isProbe = true
         setMeta(id, resource: index, task: "monitor", intervalMs: 0)
+        // A clone instance's probe goes before the clone's start.
+        if let clone = cloneAncestor(index) {
+            for start in actions(of: clone, task: "start") { order(id, start, [.optional, .probe]) }
+            return
+        }
         for start in actions(of: index, task: "start") + actions(of: index, task: "reload-agent") {
             order(id, start, [.optional, .probe])
         }
@@ -192,9 +198,13 @@ extension Scheduler {
 
     /// Schedules probes wherever a resource's state is unknown.
     mutating func createProbes() {
+        for clone in resources.indices where resources[clone].kind == .clone && resources[clone].clone?.isUnique == false {
+            createAnonymousProbes(clone)
+        }
         for index in resources.indices where resources[index].kind == .primitive {
             let resource = resources[index]
             if resource.isOrphan { continue }
+            if let clone = cloneAncestor(index), resources[clone].clone?.isUnique == false { continue }
             for node in nodes.indices {
                 let state = nodes[node]
                 guard state.isOnline, !state.isUnclean, !state.isMaintenance else { continue }

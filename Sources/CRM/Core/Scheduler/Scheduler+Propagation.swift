@@ -8,16 +8,19 @@ extension Scheduler {
             rounds += 1
             for ordering in orderings where applyOrdering(ordering) { changed = true }
             if updateGroupFlags() { changed = true }
+            if updateCloneFlags() { changed = true }
         }
     }
 
     /// The actions an ordering's "then" reaches: itself, and for a group's start/stop, its members' ones.
     private func thenTargets(_ then: Int) -> [Int] {
         let action = actions[then]
-        guard let resource = action.resource, resources[resource].kind == .group,
+        guard let resource = action.resource, resources[resource].kind != .primitive,
             action.task == "start" || action.task == "stop"
         else { return [then] }
-        return [then] + resources[resource].children.flatMap { actions(of: $0, task: action.task) }
+        return [then] + resources[resource].children.flatMap { child in
+            actions(of: child, task: action.task).flatMap { resources[child].kind == .primitive ? [$0] : thenTargets($0) }
+        }
     }
 
     private mutating func applyOrdering(_ ordering: SchedulerOrdering) -> Bool {
