@@ -138,8 +138,17 @@ extension Scheduler {
             if let node, let uuid { meta += [("CRM_meta_on_node", node), ("CRM_meta_on_node_uuid", uuid)] }
             attributes = meta.sorted { $0.0 < $1.0 } + attributes
         }
+        var key = action.key
+        var internalKey: String?
+        if action.element == .resourceOperation, let index = action.resource, let name = resources[index].historyName,
+            key.hasPrefix(resources[index].id + "_")
+        {
+            internalKey = key
+            key = name + key.dropFirst(resources[index].id.count)
+        }
         return TransitionGraph.Action(
-            element: element, id: action.id, operation: action.task, operationKey: action.key, node: node,
+            element: element, id: action.id, operation: action.task, operationKey: key, internalOperationKey: internalKey,
+            node: node,
             nodeUUID: uuid, primitive: primitive, attributes: attributes, downed: action.downed.map { nodes[$0].id },
             priority: 0)
     }

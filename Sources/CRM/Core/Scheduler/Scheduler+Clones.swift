@@ -108,26 +108,61 @@ extension Scheduler {
         guard let configured = resourceByID["\(base):0"], let clone = cloneAncestor(configured),
             resources[clone].clone?.isUnique == false
         else { return nil }
-        func member(_ instance: Int) -> Int? { leaves(instance).first { resources[$0].historyID == base } }
+        func member(_ instance: Int) -> Int? {
+            guard let found = leaves(instance).first(where: { resources[$0].historyID == base }) else { return nil }
+            if resources[found].historyName == nil && historyID != resources[found].id { resources[found].historyName = historyID }
+            return found
+        }
         var inactive: Int?
+        var skipInactive = false
         for instance in resources[clone].children {
             let running = currentNodes(instance)
-            if running.contains(node) || leaves(instance).contains(where: { resources[$0].pendingTask[node] != nil }) {
-                return member(instance)
+            if running.contains(node) {
+                // Several histories on one node (globally-unique switched off): the later ones are orphans.
+                guard let found = leaves(instance).first(where: { resources[$0].historyID == base }) else { continue }
+                if resources[found].runningOn.isEmpty { return member(instance) }
+                skipInactive = true
+            } else if running.isEmpty && inactive == nil && !skipInactive && !resources[instance].isOrphan
+                && !leaves(instance).contains(where: { resources[$0].isBlocked })
+            {
+                inactive = instance
             }
-            if inactive == nil && running.isEmpty && !resources[instance].isOrphan { inactive = instance }
         }
-        if let inactive { return member(inactive) }
-        return addOrphanInstance(clone, base: base, like: configured)
+        if let inactive, !skipInactive { return member(inactive) }
+        let orphan = addOrphanInstance(clone, base: base, like: configured)
+        if historyID != resources[orphan].id { resources[orphan].historyName = historyID }
+        return orphan
     }
 
-    /// An instance beyond `clone-max` found active: it only stops.
+    /// An instance beyond `clone-max` found active: it only stops. For a cloned group the whole group
+    /// instance is added; the member named `base` is returned.
     private mutating func addOrphanInstance(_ clone: Int, base: String, like template: Int) -> Int {
-        let index = resources.count
         let number = resources[clone].children.count
+        guard let group = resources[template].parent, resources[group].kind == .group else {
+            let index = addOrphanCopy(of: template, number: number, parent: clone)
+            resources[clone].children.append(index)
+            return index
+        }
+        let index = resources.count
+        var instance = SchedulerResource(index: index, id: "\(resources[group].historyID):\(number)", kind: .group, parent: clone)
+        instance.baseID = resources[group].baseID
+        instance.instanceNumber = number
+        instance.meta = resources[group].meta
+        instance.isOrphan = true
+        instance.targetRole = .stopped
+        resources.append(instance)
+        resourceByID[instance.id] = index
+        resources[clone].children.append(index)
+        let members = resources[group].children.map { addOrphanCopy(of: $0, number: number, parent: index) }
+        resources[index].children = members
+        return members.first { resources[$0].historyID == base } ?? members[0]
+    }
+
+    private mutating func addOrphanCopy(of template: Int, number: Int, parent: Int) -> Int {
+        let index = resources.count
         let configured = resources[template]
-        var resource = SchedulerResource(index: index, id: "\(base):\(number)", kind: .primitive, parent: clone)
-        resource.baseID = base
+        var resource = SchedulerResource(index: index, id: "\(configured.historyID):\(number)", kind: .primitive, parent: parent)
+        resource.baseID = configured.baseID
         resource.instanceNumber = number
         resource.resourceClass = configured.resourceClass
         resource.provider = configured.provider
@@ -143,7 +178,6 @@ extension Scheduler {
         resource.targetRole = .stopped
         resources.append(resource)
         resourceByID[resource.id] = index
-        resources[clone].children.append(index)
         return index
     }
 

@@ -81,8 +81,8 @@ extension Scheduler {
             // The dependent clone's `interleave` decides (for stops, the dependent comes first).
             let dependent = firstTask == "stop" || firstTask == "demote" ? first : then
             if resources[dependent].clone?.isInterleaved == true {
+                // Instance to instance, and the clones' pseudo-actions as usual.
                 orderInterleaved(first, firstTask, then, thenTask, flags)
-                return
             }
         }
         let thens = orderingActions(then, task: thenTask, asFirst: false)

@@ -23,13 +23,14 @@ extension Scheduler {
                 restartOn = node
             }
             for clear in pendingClears { order(clear, stop, [.optional]) }
-            if resource.isOrphan || agentChanged {
+            // Orphaned clone instances keep their (shared) history.
+            if (resource.isOrphan && cloneAncestor(index) == nil) || agentChanged {
                 deleteHistory(index, node: node, after: stop)
             } else {
                 cancelOrphanMonitors(index, node: node, stop: stop)
             }
         }
-        if resource.isOrphan && options.stopRemovedResources {
+        if resource.isOrphan && options.stopRemovedResources && cloneAncestor(index) == nil {
             for node in resource.knownOn.sorted() where !resource.runningOn.contains(node) && nodes[node].isOnline {
                 let id = action(
                     owner: resource.id, resource: index, task: "delete", node: node, element: .resourceOperation,
@@ -53,7 +54,7 @@ extension Scheduler {
     /// Fail counts of removed resources, and expired ones, are cleared (before the resource is stopped).
     private mutating func createFailcountClears(_ index: Int) {
         var targets = resources[index].clearFailcountOn
-        if resources[index].isOrphan {
+        if resources[index].isOrphan && cloneAncestor(index) == nil {
             for node in nodes.indices where hasFailCount(index, node: node) { targets.insert(node) }
         }
         for node in targets.sorted() where nodes[node].isOnline {

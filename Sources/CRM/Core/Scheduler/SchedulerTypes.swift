@@ -33,6 +33,8 @@ struct SchedulerResource {
     var children: [Int] = []
     /// For instances of anonymous clones (and their members): the configured id the status section uses.
     var baseID: String?
+    /// For anonymous clone instances: the name the status section used for it, when not its own id.
+    var historyName: String?
     /// For clone instances and the members of cloned groups: the instance number.
     var instanceNumber: Int?
     /// For clones: `clone-max`, `clone-node-max` and the other clone options.
