@@ -140,7 +140,7 @@ extension Scheduler {
         }
         var key = action.key
         var internalKey: String?
-        if action.element == .resourceOperation, let index = action.resource, let name = resources[index].historyName,
+        if action.element != .clusterEvent, let index = action.resource, let name = resources[index].historyName,
             key.hasPrefix(resources[index].id + "_")
         {
             internalKey = key

@@ -166,7 +166,7 @@ extension Scheduler {
             effective(prefer) >= effective(chosen)
         {
             chosen = prefer
-        } else if effective(chosen) > 0, let current, nodes[current].isAvailable {
+        } else if effective(chosen) > 0, let current, nodes[current].isAvailable, cloneAncestor(index) == nil {
             for node in sorted.dropFirst() {
                 if effective(node) != effective(chosen) { break }
                 if node == current { chosen = node }

@@ -15,10 +15,8 @@ extension Scheduler {
             fencingActions.append(id)
             for stop in actions.indices where actions[stop].task == "stop" && actions[stop].node == node {
                 order(id, stop, [.impliesThen, .runnableLeft])
-                var ancestor = actions[stop].resource.flatMap { resources[$0].parent }
-                while let parent = ancestor {
-                    for collectiveStop in actions(of: parent, task: "stop") { order(id, collectiveStop, [.optional]) }
-                    ancestor = resources[parent].parent
+                if let resource = actions[stop].resource, let parent = resources[resource].parent, resources[parent].kind == .group {
+                    for groupStop in actions(of: parent, task: "stop") { order(id, groupStop, [.optional]) }
                 }
             }
         }

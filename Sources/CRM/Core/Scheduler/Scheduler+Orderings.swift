@@ -81,8 +81,13 @@ extension Scheduler {
             // The dependent clone's `interleave` decides (for stops, the dependent comes first).
             let dependent = firstTask == "stop" || firstTask == "demote" ? first : then
             if resources[dependent].clone?.isInterleaved == true {
-                // Instance to instance, and the clones' pseudo-actions as usual.
+                // Instance to instance; the clones' pseudo-actions are ordered too, without reaching
+                // every instance.
                 orderInterleaved(first, firstTask, then, thenTask, flags)
+                for a in orderingActions(first, task: firstTask, asFirst: true) {
+                    for b in orderingActions(then, task: thenTask, asFirst: false) { order(a, b, flags.union(.collectiveChild)) }
+                }
+                return
             }
         }
         let thens = orderingActions(then, task: thenTask, asFirst: false)
