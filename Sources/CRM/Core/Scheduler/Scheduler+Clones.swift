@@ -26,7 +26,8 @@ extension Scheduler {
         let settings = CloneSettings(
             maxInstances: max(0, number("clone-max") ?? nodes.count),
             maxPerNode: max(0, number("clone-node-max") ?? 1),
-            isUnique: ClusterModel.isTrue(meta["globally-unique"]),
+            // Only OCF and fencing agents can run distinct instances; other classes force an anonymous clone.
+            isUnique: ClusterModel.isTrue(meta["globally-unique"]) && Self.primitives(of: clone.child).allSatisfy { $0.resourceClass == "ocf" || $0.resourceClass == "stonith" },
             isInterleaved: ClusterModel.isTrue(meta["interleave"]),
             isOrdered: ClusterModel.isTrue(meta["ordered"]))
         resources[index].clone = settings
@@ -36,6 +37,14 @@ extension Scheduler {
         }
         resources[index].children = children
         return index
+    }
+
+    static func primitives(of definition: ResourceDefinition) -> [PrimitiveDefinition] {
+        switch definition {
+        case .primitive(let primitive): return [primitive]
+        case .group(let group): return group.members
+        case .clone(let clone): return primitives(of: clone.child)
+        }
     }
 
     private mutating func addInstance(of clone: CloneDefinition, parent: Int, number: Int, meta: [String: String]) -> Int {
