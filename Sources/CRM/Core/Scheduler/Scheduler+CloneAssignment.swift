@@ -43,7 +43,11 @@ extension Scheduler {
             else { return assigned }
             let allowed = resources[colocation.dependent].allowed
             let candidates = nodes.indices.filter { allowed[$0] != Self.absent && nodes[$0].isAvailable }
-                .sorted { allowed[$0] != allowed[$1] ? allowed[$0] > allowed[$1] : nodes[$0].uname < nodes[$1].uname }
+                .sorted { a, b in
+                    if allowed[a] != allowed[b] { return allowed[a] > allowed[b] }
+                    if nodes[a].assignedCount != nodes[b].assignedCount { return nodes[a].assignedCount < nodes[b].assignedCount }
+                    return nodes[a].uname < nodes[b].uname
+                }
             return candidates.first(where: assigned.contains).map { [$0] } ?? []
         }
     }
