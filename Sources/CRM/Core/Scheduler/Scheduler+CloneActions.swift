@@ -102,10 +102,12 @@ extension Scheduler {
                     changed = true
                 }
             }
+            // "running" can happen when some instance will be up: its start (required or not) can run.
             if let running = actions(of: clone, task: "running").first, actions[running].isRunnable {
-                let isActive = instances.contains { !currentNodes($0).isEmpty }
-                let starts = instances.flatMap { memberActions($0, task: "start", asFirst: false) }
-                if !isActive && !starts.contains(where: { actions[$0].isRunnable }) {
+                let willRun = instances.contains { instance in
+                    leaves(instance).allSatisfy { leaf in actions(of: leaf, task: "start").contains { actions[$0].isRunnable } }
+                }
+                if !willRun {
                     actions[running].flags.remove(.runnable)
                     changed = true
                 }
