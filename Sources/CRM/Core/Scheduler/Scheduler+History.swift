@@ -209,8 +209,7 @@ extension Scheduler {
         guard timeout > 0, record.rcCode != (record.expectedRC ?? 0) || record.opStatus != 0 else { return false }
         guard let changed = record.lastRCChange ?? record.lastRun else { return false }
         if changed + timeout <= now {
-            let id = resources[resource].historyID
-            if nodes[node].attributes.keys.contains(where: { $0 == "fail-count-\(id)" || $0.hasPrefix("fail-count-\(id)#") }) {
+            if nodes[node].attributes.keys.contains(where: { isFailureAttribute($0, kind: "fail-count-", resource: resource) }) {
                 resources[resource].clearFailcountOn.insert(node)
             }
             return record.operation != "stop"

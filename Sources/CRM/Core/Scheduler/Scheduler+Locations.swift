@@ -127,18 +127,34 @@ extension Scheduler {
 
     /// The effective fail count of a resource on a node (expired failures count zero).
     func failCount(_ resource: Int, node: Int) -> Int {
-        let id = resources[resource].historyID
         var total = 0
         var lastFailure = 0
         for (name, value) in nodes[node].attributes {
-            if name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#") {
+            if isFailureAttribute(name, kind: "fail-count-", resource: resource) {
                 total = Score.add(total, Score.parse(value) ?? 0)
-            } else if name == "last-failure-\(id)" || name.hasPrefix("last-failure-\(id)#") {
+            } else if isFailureAttribute(name, kind: "last-failure-", resource: resource) {
                 lastFailure = max(lastFailure, Int(value) ?? 0)
             }
         }
         let timeout = resources[resource].failureTimeoutSeconds
         if timeout > 0, lastFailure > 0, lastFailure + timeout <= now { return 0 }
         return total
+    }
+
+    /// Whether a node attribute is a resource's `fail-count-` or `last-failure-` attribute (`kind`), per
+    /// operation (`#op_interval`) or not; an anonymous clone's count covers every instance number.
+    func isFailureAttribute(_ name: String, kind: String, resource: Int) -> Bool {
+        guard name.hasPrefix(kind) else { return false }
+        var rest = name.dropFirst(kind.count)
+        let id = resources[resource].historyID
+        guard rest.hasPrefix(id) else { return false }
+        rest = rest.dropFirst(id.count)
+        if resources[resource].baseID != nil, rest.first == ":" {
+            rest = rest.dropFirst()
+            let digits = rest.prefix { $0.isNumber }
+            guard !digits.isEmpty else { return false }
+            rest = rest.dropFirst(digits.count)
+        }
+        return rest.isEmpty || rest.first == "#"
     }
 }

@@ -67,9 +67,8 @@ extension Scheduler {
     }
 
     private func hasFailCount(_ index: Int, node: Int) -> Bool {
-        let id = resources[index].historyID
         return nodes[node].attributes.contains { name, value in
-            (name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#")) && (Score.parse(value) ?? 0) != 0
+            isFailureAttribute(name, kind: "fail-count-", resource: index) && (Score.parse(value) ?? 0) != 0
         }
     }
 
