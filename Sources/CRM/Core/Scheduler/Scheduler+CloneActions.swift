@@ -32,6 +32,10 @@ extension Scheduler {
             for stopped in memberActions(instance, task: "stop", asFirst: true) {
                 order(stopped, pseudo["stopped"], [.optional, .collectiveChild])
             }
+            // The instance's probes go before the clone counts as stopped (even with no stop to run).
+            if resources[instance].kind == .primitive, let stopped = pseudo["stopped"] {
+                stopDeclarations.append(StopOrderingDeclaration(resource: instance, then: [stopped], sameNode: false))
+            }
             if isOrdered, let previous {
                 orderResources(previous, "start", instance, "start", [.optional])
                 orderResources(instance, "stop", previous, "stop", [.optional])
