@@ -97,7 +97,11 @@ extension Scheduler {
     }
 
     /// Adds a dependent's preferences (scaled by `factor`) to `scores`, following its own dependents.
-    func merge(_ dependent: Int, into scores: [Int], attribute: String, factor: Double, visited: inout Set<Int>) -> [Int] {
+    /// With `keepNonNegative` (a clone's own scores), a node that was usable is never made unusable.
+    func merge(
+        _ dependent: Int, into scores: [Int], attribute: String, factor: Double, visited: inout Set<Int>,
+        keepNonNegative: Bool = false
+    ) -> [Int] {
         guard !visited.contains(dependent) else { return scores }
         visited.insert(dependent)
         var work = scores
@@ -114,7 +118,9 @@ extension Scheduler {
             var weight = Int(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
             if Swift.abs(scaled) >= Double(Score.infinity) { weight = scaled < 0 ? -Score.infinity : Score.infinity }
             if weight == 0 && best != 0 { weight = factor > 0 ? 1 : -1 }
-            work[node] = Score.add(weight, work[node])
+            let merged = Score.add(weight, work[node])
+            if keepNonNegative && merged < 0 && work[node] >= 0 { continue }
+            work[node] = merged
         }
         guard anyAvailable(work) else { return scores }
         for colocation in colocationsAsPrimary[dependent] {
@@ -122,7 +128,8 @@ extension Scheduler {
             guard constraint.influence || resources[dependent].runningOn.isEmpty else { continue }
             work = merge(
                 constraint.dependent, into: work, attribute: constraint.nodeAttribute,
-                factor: factor * Double(constraint.score) / Double(Score.infinity), visited: &visited)
+                factor: factor * Double(constraint.score) / Double(Score.infinity), visited: &visited,
+                keepNonNegative: keepNonNegative)
         }
         return work
     }

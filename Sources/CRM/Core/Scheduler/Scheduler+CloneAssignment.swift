@@ -13,7 +13,7 @@ extension Scheduler {
             var visited: Set<Int> = [clone]
             scores = merge(
                 constraint.dependent, into: scores, attribute: constraint.nodeAttribute,
-                factor: Double(constraint.score) / Double(Score.infinity), visited: &visited)
+                factor: Double(constraint.score) / Double(Score.infinity), visited: &visited, keepNonNegative: true)
         }
         resources[clone].allowed = scores
         if recordsScores { recordCloneScores(clone) }
