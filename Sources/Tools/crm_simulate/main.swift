@@ -42,10 +42,6 @@ struct CRMSimulate: ParsableCommand {
             throw ValidationError("crm_simulate: --live-check needs a running cluster, which is not available here; use -x FILE")
         }
         guard let xmlFile else { throw ValidationError("crm_simulate: give the CIB with -x FILE") }
-        guard let data = FileManager.default.contents(atPath: xmlFile) else {
-            FileHandle.standardError.write(Data("crm_simulate: cannot read \(xmlFile)\n".utf8))
-            throw ExitCode(66)
-        }
         var now: Int?
         if let setDatetime {
             guard let parsed = PolicyEngine.parseDate(setDatetime) else {
@@ -55,12 +51,16 @@ struct CRMSimulate: ParsableCommand {
         }
         let result: TransitionResult
         do {
-            // The typed model is all the engine needs: the CIB is streamed, never held as a whole tree.
-            var model = try ClusterModel.parsing(cibText: data, source: xmlFile)
+            // The typed model is all the engine needs: the CIB file is scanned in small chunks, never held
+            // as text or as a whole tree.
+            var model = try ClusterModel.parsing(file: xmlFile)
             try applyWhatIf(&model)
             // Like Pacemaker: without -t or an execution-date in the CIB, "now" is the wall clock.
             if now == nil && model.executionDate == nil { now = Int(Date().timeIntervalSince1970) }
             result = PolicyEngine.schedule(model, now: now, recordScores: showScores, failing: try failingOperations())
+        } catch XMLError.unreadable(let path, let reason) {
+            FileHandle.standardError.write(Data("crm_simulate: cannot read \(path): \(reason)\n".utf8))
+            throw ExitCode(66)
         } catch let error as XMLError {
             FileHandle.standardError.write(Data("crm_simulate: \(error)\n".utf8))
             throw ExitCode(65)

@@ -13,26 +13,6 @@ extension ClusterModel {
         if let status = cib.firstChild(named: "status") { try parseStatus(status) }
     }
 
-    /// Parses a CIB from its text without building the whole tree: the configuration is read as one
-    /// piece, then every `node_state` on its own, so memory stays near the size of the typed model.
-    public static func parsing(cibText bytes: some Collection<UInt8>, source: String) throws -> ClusterModel {
-        var model = ClusterModel()
-        var sawConfiguration = false
-        try XMLDocument.stream(bytes, source: source, splitting: ["status"]) { attributes in
-            model.applyRootAttributes(attributes)
-        } visit: { element in
-            switch element.name {
-            case "configuration":
-                try model.parseConfiguration(element)
-                sawConfiguration = true
-            case "node_state", "tickets": try model.parseStatusChild(element)
-            default: break
-            }
-        }
-        guard sawConfiguration else { throw SchedulerError.invalid(element: "cib", id: nil, reason: "no <configuration> section") }
-        return model
-    }
-
     mutating func applyRootAttributes(_ attributes: [(name: String, value: String)]) {
         for (name, value) in attributes {
             switch name {
