@@ -24,6 +24,12 @@ extension Scheduler {
                     resources[resource].agentChangedOn.insert(node)
                 }
                 unpack(history, resource: resource, node: node)
+                // An instance found active under another name keeps that name for its actions.
+                if resources[resource].baseID != nil, resources[resource].historyName == nil, history.id != resources[resource].id,
+                    resources[resource].runningOn.contains(node)
+                {
+                    resources[resource].historyName = history.id
+                }
             }
         }
     }
