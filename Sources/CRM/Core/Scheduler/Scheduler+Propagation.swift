@@ -9,6 +9,7 @@ extension Scheduler {
             for ordering in orderings where applyOrdering(ordering) { changed = true }
             if updateGroupFlags() { changed = true }
             if updateCloneFlags() { changed = true }
+            if updateOneOrMoreFlags() { changed = true }
         }
     }
 
