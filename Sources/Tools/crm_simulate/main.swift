@@ -57,7 +57,8 @@ struct CRMSimulate: ParsableCommand {
             try applyWhatIf(&model)
             // Like Pacemaker: without -t or an execution-date in the CIB, "now" is the wall clock.
             if now == nil && model.executionDate == nil { now = Int(Date().timeIntervalSince1970) }
-            result = PolicyEngine.schedule(model, now: now, recordScores: showScores, failing: try failingOperations())
+            result = PolicyEngine.schedule(
+                model, now: now, recordScores: showScores, failing: try failingOperations(), describing: !quiet || simulate)
         } catch XMLError.unreadable(let path, let reason) {
             FileHandle.standardError.write(Data("crm_simulate: cannot read \(path): \(reason)\n".utf8))
             throw ExitCode(66)
@@ -72,7 +73,7 @@ struct CRMSimulate: ParsableCommand {
             throw ExitCode(64)
         }
         if let saveGraph {
-            try Data(result.graph.xml().utf8).write(to: URL(fileURLWithPath: saveGraph))
+            try Data(result.graph.xmlBytes()).write(to: URL(fileURLWithPath: saveGraph))
         }
         if let saveDotfile {
             try Data(result.graph.dot().utf8).write(to: URL(fileURLWithPath: saveDotfile))

@@ -82,12 +82,26 @@ extension ClusterModel {
 
 /// Resolves `id-ref` and templates while parsing; lives only during `ClusterModel(cib:)`.
 struct ReferenceIndex {
-    private var byID: [String: XMLElement] = [:]
+    private let configuration: XMLElement
+    private let cache = Cache()
+
+    /// The id index, built on first use: CIBs without `id-ref` or templates never need it.
+    private final class Cache {
+        var byID: [String: XMLElement]?
+    }
 
     init(configuration: XMLElement) {
+        self.configuration = configuration
+    }
+
+    private var byID: [String: XMLElement] {
+        if let built = cache.byID { return built }
+        var index: [String: XMLElement] = [:]
         configuration.forEachDescendant { element in
-            if let id = element[attribute: "id"], byID[id] == nil { byID[id] = element }
+            if let id = element[attribute: "id"], index[id] == nil { index[id] = element }
         }
+        cache.byID = index
+        return index
     }
 
     /// The element an `id-ref` points at, or the element itself.

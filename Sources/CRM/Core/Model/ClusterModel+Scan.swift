@@ -44,9 +44,8 @@ struct StatusReader {
         case cib, configuration, status, nodeState, tickets, transientAttributes, instanceAttributes, nvpair, lrm
         case lrmResources, lrmResource, lrmOperation
         case id, uname, inCCM, crmd, join, expected, name, value, resourceClass, provider, type
-        case operation, operationKey, interval, callID, rcCode, opStatus, transitionKey, digest, restartDigest
-        case forceRestart, secureParameters, secureDigest, lastRCChange, lastRun, exitReason, onNode
-        case migrateSource, migrateTarget
+        case operation, interval, callID, rcCode, opStatus, transitionKey, digest, restartDigest
+        case forceRestart, secureParameters, secureDigest, lastRCChange, lastRun
 
         var text: String {
             switch self {
@@ -74,7 +73,6 @@ struct StatusReader {
             case .provider: return "provider"
             case .type: return "type"
             case .operation: return "operation"
-            case .operationKey: return "operation_key"
             case .interval: return "interval"
             case .callID: return "call-id"
             case .rcCode: return "rc-code"
@@ -87,10 +85,6 @@ struct StatusReader {
             case .secureDigest: return "op-secure-digest"
             case .lastRCChange: return "last-rc-change"
             case .lastRun: return "last-run"
-            case .exitReason: return "exit-reason"
-            case .onNode: return "on_node"
-            case .migrateSource: return "migrate_source"
-            case .migrateTarget: return "migrate_target"
             }
         }
     }
@@ -104,6 +98,7 @@ struct StatusReader {
     private var history: ResourceHistory?
     private var sawLRM = false
     private var sawLRMResources = false
+    private var strings: [String: String] = [:]
 
     mutating func start(_ tag: XMLStartTag) throws -> XMLScanChoice {
         let depth = tag.depth
@@ -148,7 +143,8 @@ struct StatusReader {
             history = Self.resourceHistory(tag)
             if history != nil { (kind, choice) = (.lrmResource, .events) }
         case (_, .lrmResource, .lrmOperation?):
-            history?.operations.append(Self.operationRecord(tag))
+            let record = operationRecord(tag)
+            history?.operations.append(record)
         default: break
         }
         if choice == .events {
@@ -209,33 +205,32 @@ struct StatusReader {
         return hasID ? history : nil
     }
 
-    private static func operationRecord(_ tag: XMLStartTag) -> OperationRecord {
+    /// One string per distinct digest or parameter list: the same digests recur on every node.
+    private mutating func interned(_ value: XMLScannedValue) -> String {
+        let text = value.string
+        if let existing = strings[text] { return existing }
+        strings[text] = text
+        return text
+    }
+
+    private mutating func operationRecord(_ tag: XMLStartTag) -> OperationRecord {
         var record = OperationRecord.empty
         // As the tree parser: when an attribute repeats (not well-formed anyway), the last one wins.
         tag.forEachAttribute { index, value in
             switch Name(rawValue: index) {
-            case .id?: record.id = value.string
             case .operation?: record.operation = value.string
-            case .operationKey?: record.operationKey = value.string
             case .interval?: record.intervalMs = value.integer ?? 0
             case .callID?: record.callID = value.integer ?? -1
             case .rcCode?: record.rcCode = value.integer ?? 0
             case .opStatus?: record.opStatus = value.integer ?? 0
-            case .transitionKey?:
-                let key = value.string
-                record.transitionKey = key
-                record.expectedRC = OperationRecord.expectedRC(transitionKey: key)
-            case .digest?: record.digest = value.string
-            case .restartDigest?: record.restartDigest = value.string
-            case .forceRestart?: record.forceRestart = value.string
-            case .secureParameters?: record.secureParameters = value.string
-            case .secureDigest?: record.secureDigest = value.string
+            case .transitionKey?: record.expectedRC = OperationRecord.expectedRC(transitionKey: value.string)
+            case .digest?: record.digest = interned(value)
+            case .restartDigest?: record.restartDigest = interned(value)
+            case .forceRestart?: record.forceRestart = interned(value)
+            case .secureParameters?: record.secureParameters = interned(value)
+            case .secureDigest?: record.secureDigest = interned(value)
             case .lastRCChange?: record.lastRCChange = value.integer
             case .lastRun?: record.lastRun = value.integer
-            case .exitReason?: record.exitReason = value.string
-            case .onNode?: record.onNode = value.string
-            case .migrateSource?: record.migrateSource = value.string
-            case .migrateTarget?: record.migrateTarget = value.string
             default: break
             }
         }

@@ -58,7 +58,7 @@ extension Scheduler {
     }
 
     private mutating func unpack(_ history: ResourceHistory, resource index: Int, node: Int) {
-        let operations = history.operations.enumerated().sorted { a, b in
+        let operations = history.operations.count < 2 ? history.operations : history.operations.enumerated().sorted { a, b in
             let aPending = a.element.opStatus == -1 || a.element.callID < 0
             let bPending = b.element.opStatus == -1 || b.element.callID < 0
             if aPending != bPending { return !aPending }
@@ -204,8 +204,7 @@ extension Scheduler {
         guard timeout > 0, record.rcCode != (record.expectedRC ?? 0) || record.opStatus != 0 else { return false }
         guard let changed = record.lastRCChange ?? record.lastRun else { return false }
         if changed + timeout <= now {
-            let id = resources[resource].id
-            if nodes[node].attributes.keys.contains(where: { $0 == "fail-count-\(id)" || $0.hasPrefix("fail-count-\(id)#") }) {
+            if nodes[node].failures[resources[resource].id].hasCountAttribute {
                 resources[resource].clearFailcountOn.insert(node)
             }
             return record.operation != "stop"
@@ -217,7 +216,8 @@ extension Scheduler {
         _ index: Int, node: Int, role: ResourceRole, response: FailureResponse, recurring: [Int: OperationRecord],
         defining: OperationRecord?
     ) {
-        var resource = resources[index]
+        var resource = takeResource(index)
+        defer { resources[index] = resource }
         if role != .unknown { resource.knownOn.insert(node) }
         if let parent = resource.parent, role != .unknown { resources[parent].knownOn.insert(node) }
         var response = response
@@ -248,7 +248,14 @@ extension Scheduler {
             resource.activeRecurring[node] = recurring
             if let defining { resource.lastDefiningOperation[node] = defining }
         }
-        resources[index] = resource
+    }
+
+    /// Moves a resource out of the table (leaving a placeholder) so that editing it and putting it back
+    /// copies none of its collections.
+    mutating func takeResource(_ index: Int) -> SchedulerResource {
+        var resource = SchedulerResource(index: index, id: "", kind: .primitive, parent: nil)
+        swap(&resource, &resources[index])
+        return resource
     }
 
     /// Marks a node for fencing (when fencing is possible); its resources are then stopped implicitly.

@@ -121,16 +121,9 @@ extension Scheduler {
 
     /// The effective fail count of a resource on a node (expired failures count zero).
     func failCount(_ resource: Int, node: Int) -> Int {
-        let id = resources[resource].id
-        var total = 0
-        var lastFailure = 0
-        for (name, value) in nodes[node].attributes {
-            if name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#") {
-                total = Score.add(total, Score.parse(value) ?? 0)
-            } else if name == "last-failure-\(id)" || name.hasPrefix("last-failure-\(id)#") {
-                lastFailure = max(lastFailure, Int(value) ?? 0)
-            }
-        }
+        let entry = nodes[node].failures[resources[resource].id]
+        let total = entry.count
+        let lastFailure = entry.lastFailure
         let timeout = resources[resource].failureTimeoutSeconds
         if timeout > 0, lastFailure > 0, lastFailure + timeout <= now { return 0 }
         return total

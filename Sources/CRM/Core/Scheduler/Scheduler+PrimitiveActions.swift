@@ -66,10 +66,7 @@ extension Scheduler {
     }
 
     private func hasFailCount(_ index: Int, node: Int) -> Bool {
-        let id = resources[index].id
-        return nodes[node].attributes.contains { name, value in
-            (name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#")) && (Score.parse(value) ?? 0) != 0
-        }
+        nodes[node].failures[resources[index].id].hasNonzeroCount
     }
 
     /// An unmanaged resource gets actions that can never run, so orderings through it still block.
