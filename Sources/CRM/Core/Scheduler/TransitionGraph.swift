@@ -9,6 +9,9 @@ public struct TransitionGraph: Sendable, Equatable {
         public var id: Int
         public var operation: String
         public var operationKey: String
+        /// The key under the clone instance's own name when the status section knows it by another
+        /// (`internal_operation_key`).
+        public var internalOperationKey: String? = nil
         public var node: String?
         public var nodeUUID: String?
         /// `class`, `provider`, `type` and `id` of the primitive for resource operations.
@@ -89,6 +92,7 @@ public struct TransitionGraph: Sendable, Equatable {
         out.append("\"")
         out.attribute("operation", action.operation)
         out.attribute("operation_key", action.operationKey)
+        if let key = action.internalOperationKey { out.attribute("internal_operation_key", key) }
         if let node = action.node { out.attribute("on_node", node) }
         if let uuid = action.nodeUUID { out.attribute("on_node_uuid", uuid) }
         guard full else {
