@@ -1,9 +1,10 @@
 import XML
 
 extension ClusterModel {
-    /// Parses a CIB file without building its tree: the configuration is read as one small tree, the
-    /// status as a stream of start and end events straight into typed records. The file is read in small
-    /// chunks, so memory stays near the size of the typed model.
+    /// Parses a CIB file without building its tree: each configuration section and each resource is
+    /// read as one small tree, the status as a stream of start and end events straight into typed
+    /// records. The file is read in small chunks, so memory stays near the size of the typed model.
+    /// A configuration that refers across pieces (`id-ref`, templates) is read again as one tree.
     public static func parsing(file path: String) throws -> ClusterModel {
         try scanning(.file(path), source: path)
     }
@@ -14,44 +15,49 @@ extension ClusterModel {
     }
 
     private static func scanning(_ input: XMLScanInput, source: String) throws -> ClusterModel {
-        var reader = StatusReader()
-        var sawConfiguration = false
-        try XMLDocument.scan(input, source: source, names: StatusReader.Name.allCases.map(\.text)) { tag in
+        do {
+            return try scanning(input, source: source, wholeConfiguration: false)
+        } catch is CIBReader.NeedsWholeConfiguration {
+            return try scanning(input, source: source, wholeConfiguration: true)
+        }
+    }
+
+    private static func scanning(_ input: XMLScanInput, source: String, wholeConfiguration: Bool) throws -> ClusterModel {
+        var reader = CIBReader(wholeConfiguration: wholeConfiguration)
+        try XMLDocument.scan(input, source: source, names: CIBReader.Name.allCases.map(\.text)) { tag in
             try reader.start(tag)
         } end: { depth in
             reader.end(depth)
         } tree: { element in
-            switch element.name {
-            case "configuration":
-                try reader.model.parseConfiguration(element)
-                sawConfiguration = true
-            case "tickets": try reader.model.parseStatusChild(element)
-            default: break
-            }
+            try reader.tree(element)
         }
-        guard sawConfiguration else { throw SchedulerError.invalid(element: "cib", id: nil, reason: "no <configuration> section") }
+        guard reader.sawConfiguration else {
+            throw SchedulerError.invalid(element: "cib", id: nil, reason: "no <configuration> section")
+        }
         return reader.model
     }
 }
 
-/// Turns the scan events of a CIB's status section into `NodeStatus` records (and sees the root).
+/// Turns the scan events of a CIB into a `ClusterModel`: configuration pieces as small trees, the status
+/// section's events straight into `NodeStatus` records.
 ///
 /// Reads the same elements as the tree parser: every `transient_attributes/instance_attributes/nvpair`,
-/// the first `lrm` and its first `lrm_resources`, each `lrm_resource` with an id and its `lrm_rsc_op`s.
-struct StatusReader {
+/// the first `lrm` and its first `lrm_resources`, each `lrm_resource` with an id and its `lrm_rsc_op`s;
+/// the configuration sections in document order and the first `constraints` section.
+struct CIBReader {
     /// The element and attribute names the reader matches, by position.
     enum Name: Int, CaseIterable {
-        case cib, configuration, status, nodeState, tickets, transientAttributes, instanceAttributes, nvpair, lrm
+        case cib, configuration, resources, status, nodeState, tickets, transientAttributes, instanceAttributes, nvpair, lrm
         case lrmResources, lrmResource, lrmOperation
         case id, uname, inCCM, crmd, join, expected, name, value, resourceClass, provider, type
-        case operation, operationKey, interval, callID, rcCode, opStatus, transitionKey, digest, restartDigest
-        case forceRestart, secureParameters, secureDigest, lastRCChange, lastRun, exitReason, onNode
-        case migrateSource, migrateTarget
+        case operation, interval, callID, rcCode, opStatus, transitionKey, digest, restartDigest
+        case forceRestart, secureParameters, secureDigest, lastRCChange, lastRun
 
         var text: String {
             switch self {
             case .cib: return "cib"
             case .configuration: return "configuration"
+            case .resources: return "resources"
             case .status: return "status"
             case .nodeState: return "node_state"
             case .tickets: return "tickets"
@@ -74,7 +80,6 @@ struct StatusReader {
             case .provider: return "provider"
             case .type: return "type"
             case .operation: return "operation"
-            case .operationKey: return "operation_key"
             case .interval: return "interval"
             case .callID: return "call-id"
             case .rcCode: return "rc-code"
@@ -87,23 +92,38 @@ struct StatusReader {
             case .secureDigest: return "op-secure-digest"
             case .lastRCChange: return "last-rc-change"
             case .lastRun: return "last-run"
-            case .exitReason: return "exit-reason"
-            case .onNode: return "on_node"
-            case .migrateSource: return "migrate_source"
-            case .migrateTarget: return "migrate_target"
             }
         }
     }
 
-    /// What an open element is, by depth.
-    private enum Open { case other, status, nodeState, transient, transientSet, lrm, lrmResources, lrmResource }
+    /// Thrown when a piece of the configuration refers to another piece: the scan starts again with
+    /// `wholeConfiguration`.
+    struct NeedsWholeConfiguration: Error {}
 
+    /// What an open element is, by depth.
+    private enum Open {
+        case other, configuration, resources, status, nodeState, transient, transientSet, lrm, lrmResources, lrmResource
+    }
+
+    /// Where the tree being built comes from.
+    private enum Piece { case configuration, section, resource, tickets }
+
+    /// Whether the configuration is read as one tree (needed when its pieces refer to each other).
+    let wholeConfiguration: Bool
     var model = ClusterModel()
+    private(set) var sawConfiguration = false
+    private var sawConstraints = false
+    private var piece = Piece.configuration
+
+    init(wholeConfiguration: Bool) {
+        self.wholeConfiguration = wholeConfiguration
+    }
     private var open: [Open] = []
     private var node: NodeStatus?
     private var history: ResourceHistory?
     private var sawLRM = false
     private var sawLRMResources = false
+    private var strings: [String: String] = [:]
 
     mutating func start(_ tag: XMLStartTag) throws -> XMLScanChoice {
         let depth = tag.depth
@@ -116,9 +136,13 @@ struct StatusReader {
             guard name == .cib else { throw SchedulerError.invalid(element: tag.name, id: nil, reason: "the root must be <cib>") }
             model.applyRootAttributes(tag.attributes)
             choice = .events
-        case (1, _, .configuration?): choice = .tree
+        case (1, _, .configuration?) where wholeConfiguration: (choice, piece) = (.tree, .configuration)
+        case (1, _, .configuration?): (kind, choice) = (.configuration, .events)
+        case (_, .configuration, .resources?): (kind, choice) = (.resources, .events)
+        case (_, .configuration, _): (choice, piece) = (.tree, .section)
+        case (_, .resources, _): (choice, piece) = (.tree, .resource)
         case (1, _, .status?): (kind, choice) = (.status, .events)
-        case (_, .status, .tickets?): choice = .tree
+        case (_, .status, .tickets?): (choice, piece) = (.tree, .tickets)
         case (_, .status, .nodeState?):
             node = try Self.nodeStatus(tag)
             sawLRM = false
@@ -148,7 +172,8 @@ struct StatusReader {
             history = Self.resourceHistory(tag)
             if history != nil { (kind, choice) = (.lrmResource, .events) }
         case (_, .lrmResource, .lrmOperation?):
-            history?.operations.append(Self.operationRecord(tag))
+            let record = operationRecord(tag)
+            history?.operations.append(record)
         default: break
         }
         if choice == .events {
@@ -157,8 +182,44 @@ struct StatusReader {
         return choice
     }
 
+    /// A piece read as a tree: the whole configuration, one of its sections, one resource, or `tickets`.
+    mutating func tree(_ element: XMLElement) throws {
+        switch piece {
+        case .configuration:
+            try model.parseConfiguration(element)
+            sawConfiguration = true
+        case .section where element.name == "constraints":
+            guard !sawConstraints else { return }
+            sawConstraints = true
+            try parsePiece(element) { (model, references) throws(SchedulerError) in try model.parseConstraints(element, &references) }
+        case .section:
+            try parsePiece(element) { (model, references) throws(SchedulerError) in
+                try model.parseConfigurationSection(element, &references)
+            }
+        case .resource:
+            try parsePiece(element) { (model, references) throws(SchedulerError) in try model.parseResource(element, &references) }
+        case .tickets: try model.parseStatusChild(element)
+        }
+    }
+
+    /// Parses one piece of the configuration with an index of that piece only; a lookup outside it means
+    /// the configuration must be read whole.
+    private mutating func parsePiece(
+        _ element: XMLElement, _ body: (inout ClusterModel, inout ReferenceIndex) throws(SchedulerError) -> Void
+    ) throws {
+        var references = ReferenceIndex(configuration: element, partial: true)
+        do {
+            try body(&model, &references)
+        } catch {
+            if references.neededWholeConfiguration { throw NeedsWholeConfiguration() }
+            throw error
+        }
+        if references.neededWholeConfiguration { throw NeedsWholeConfiguration() }
+    }
+
     mutating func end(_ depth: Int) {
         switch open[depth] {
+        case .configuration: sawConfiguration = true
         case .nodeState:
             if let node { model.nodeStates.append(node) }
             node = nil
@@ -209,33 +270,32 @@ struct StatusReader {
         return hasID ? history : nil
     }
 
-    private static func operationRecord(_ tag: XMLStartTag) -> OperationRecord {
+    /// One string per distinct digest or parameter list: the same digests recur on every node.
+    private mutating func interned(_ value: XMLScannedValue) -> String {
+        let text = value.string
+        if let existing = strings[text] { return existing }
+        strings[text] = text
+        return text
+    }
+
+    private mutating func operationRecord(_ tag: XMLStartTag) -> OperationRecord {
         var record = OperationRecord.empty
         // As the tree parser: when an attribute repeats (not well-formed anyway), the last one wins.
         tag.forEachAttribute { index, value in
             switch Name(rawValue: index) {
-            case .id?: record.id = value.string
             case .operation?: record.operation = value.string
-            case .operationKey?: record.operationKey = value.string
             case .interval?: record.intervalMs = value.integer ?? 0
             case .callID?: record.callID = value.integer ?? -1
             case .rcCode?: record.rcCode = value.integer ?? 0
             case .opStatus?: record.opStatus = value.integer ?? 0
-            case .transitionKey?:
-                let key = value.string
-                record.transitionKey = key
-                record.expectedRC = OperationRecord.expectedRC(transitionKey: key)
-            case .digest?: record.digest = value.string
-            case .restartDigest?: record.restartDigest = value.string
-            case .forceRestart?: record.forceRestart = value.string
-            case .secureParameters?: record.secureParameters = value.string
-            case .secureDigest?: record.secureDigest = value.string
+            case .transitionKey?: record.expectedRC = OperationRecord.expectedRC(transitionKey: value.string)
+            case .digest?: record.digest = interned(value)
+            case .restartDigest?: record.restartDigest = interned(value)
+            case .forceRestart?: record.forceRestart = interned(value)
+            case .secureParameters?: record.secureParameters = interned(value)
+            case .secureDigest?: record.secureDigest = interned(value)
             case .lastRCChange?: record.lastRCChange = value.integer
             case .lastRun?: record.lastRun = value.integer
-            case .exitReason?: record.exitReason = value.string
-            case .onNode?: record.onNode = value.string
-            case .migrateSource?: record.migrateSource = value.string
-            case .migrateTarget?: record.migrateTarget = value.string
             default: break
             }
         }

@@ -60,15 +60,12 @@ extension ClusterModel {
         var record = OperationRecord.empty
         for (name, value) in element.attributes {
             switch name {
-            case "id": record.id = value
             case "operation": record.operation = value
-            case "operation_key": record.operationKey = value
             case "interval": record.intervalMs = Int(value.trimmingSpaces) ?? 0
             case "call-id": record.callID = Int(value.trimmingSpaces) ?? -1
             case "rc-code": record.rcCode = Int(value.trimmingSpaces) ?? 0
             case "op-status": record.opStatus = Int(value.trimmingSpaces) ?? 0
             case "transition-key":
-                record.transitionKey = value
                 record.expectedRC = OperationRecord.expectedRC(transitionKey: value)
             case "op-digest": record.digest = value
             case "op-restart-digest": record.restartDigest = value
@@ -77,10 +74,6 @@ extension ClusterModel {
             case "op-secure-digest": record.secureDigest = value
             case "last-rc-change": record.lastRCChange = Int(value.trimmingSpaces)
             case "last-run": record.lastRun = Int(value.trimmingSpaces)
-            case "exit-reason": record.exitReason = value
-            case "on_node": record.onNode = value
-            case "migrate_source": record.migrateSource = value
-            case "migrate_target": record.migrateTarget = value
             default: break
             }
         }
@@ -91,10 +84,8 @@ extension ClusterModel {
 extension OperationRecord {
     /// A record with no attributes read yet (call-id -1).
     static let empty = OperationRecord(
-        id: "", operation: "", operationKey: nil, intervalMs: 0, callID: -1, rcCode: 0, opStatus: 0, expectedRC: nil,
-        transitionKey: nil, digest: nil, restartDigest: nil, forceRestart: nil, secureParameters: nil,
-        secureDigest: nil, lastRCChange: nil, lastRun: nil, exitReason: nil, onNode: nil, migrateSource: nil,
-        migrateTarget: nil)
+        operation: "", intervalMs: 0, callID: -1, rcCode: 0, opStatus: 0, expectedRC: nil, digest: nil,
+        restartDigest: nil, forceRestart: nil, secureParameters: nil, secureDigest: nil, lastRCChange: nil, lastRun: nil)
 
     /// The expected result in a transition key (`action:transition:expected-rc:uuid`), or nil.
     static func expectedRC(transitionKey key: String) -> Int? {

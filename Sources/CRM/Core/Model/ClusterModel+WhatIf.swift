@@ -93,12 +93,9 @@ extension ClusterModel {
         let lastCall = nodeStates[index].resources.flatMap(\.operations).map(\.callID).max() ?? 0
         let expected = spec.task == "monitor" && spec.intervalMs == 0 ? 7 : 0
         let record = OperationRecord(
-            id: "\(spec.resource)_\(spec.task)_\(spec.intervalMs)", operation: spec.task,
-            operationKey: "\(spec.resource)_\(spec.task)_\(spec.intervalMs)", intervalMs: spec.intervalMs,
-            callID: lastCall + 1, rcCode: spec.rc, opStatus: 0, expectedRC: expected,
-            transitionKey: "0:0:\(expected):00000000-0000-0000-0000-000000000000", digest: nil, restartDigest: nil,
-            forceRestart: nil, secureParameters: nil, secureDigest: nil, lastRCChange: executionDate, lastRun: executionDate,
-            exitReason: nil, onNode: definition.uname, migrateSource: nil, migrateTarget: nil)
+            operation: spec.task, intervalMs: spec.intervalMs, callID: lastCall + 1, rcCode: spec.rc, opStatus: 0,
+            expectedRC: expected, digest: nil, restartDigest: nil, forceRestart: nil, secureParameters: nil,
+            secureDigest: nil, lastRCChange: executionDate, lastRun: executionDate)
         if let history = nodeStates[index].resources.firstIndex(where: { $0.id == spec.resource }) {
             nodeStates[index].resources[history].operations.append(record)
         } else {

@@ -21,9 +21,11 @@ public enum PolicyEngine {
     /// Schedules a parsed CIB. `now` is epoch seconds; nil uses the CIB's `execution-date` (or 0).
     /// `recordScores` keeps the allocation scores for `crm_simulate -s` (costly on large clusters).
     /// `failing` lists operations that fail in the simulated execution (`crm_simulate --op-fail`); they only
-    /// change the execution and revised-status text, never the graph.
+    /// change the execution and revised-status text, never the graph. Without `describing`, the status and
+    /// execution texts are left empty (`crm_simulate -Q` prints none of them).
     public static func schedule(
-        _ model: ClusterModel, now: Int?, recordScores: Bool = false, failing: [ClusterModel.OperationSpec] = []
+        _ model: ClusterModel, now: Int?, recordScores: Bool = false, failing: [ClusterModel.OperationSpec] = [],
+        describing: Bool = true
     ) -> TransitionResult {
         var scheduler = Scheduler(model: model, now: now ?? model.executionDate ?? 0)
         scheduler.recordsScores = recordScores
@@ -31,8 +33,9 @@ public enum PolicyEngine {
         scheduler.run()
         return TransitionResult(
             graph: scheduler.graph(), scores: scheduler.scoreLines.sorted(), summary: scheduler.summaryLines(),
-            currentStatus: scheduler.statusText(revised: false), execution: scheduler.executionLines(),
-            revisedStatus: scheduler.statusText(revised: true))
+            currentStatus: describing ? scheduler.statusText(revised: false) : [],
+            execution: describing ? scheduler.executionLines() : [],
+            revisedStatus: describing ? scheduler.statusText(revised: true) : [])
     }
 
     /// Parses and schedules a CIB document.

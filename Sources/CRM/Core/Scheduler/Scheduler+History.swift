@@ -66,7 +66,7 @@ extension Scheduler {
     }
 
     private mutating func unpack(_ history: ResourceHistory, resource index: Int, node: Int) {
-        let operations = history.operations.enumerated().sorted { a, b in
+        let operations = history.operations.count < 2 ? history.operations : history.operations.enumerated().sorted { a, b in
             let aPending = a.element.opStatus == -1 || a.element.callID < 0
             let bPending = b.element.opStatus == -1 || b.element.callID < 0
             if aPending != bPending { return !aPending }
@@ -216,7 +216,7 @@ extension Scheduler {
         guard timeout > 0, record.rcCode != (record.expectedRC ?? 0) || record.opStatus != 0 else { return false }
         guard let changed = record.lastRCChange ?? record.lastRun else { return false }
         if changed + timeout <= now {
-            if nodes[node].attributes.keys.contains(where: { isFailureAttribute($0, kind: "fail-count-", resource: resource) }) {
+            if failureEntry(resource, node: node).hasCountAttribute {
                 resources[resource].clearFailcountOn.insert(node)
             }
             return record.operation != "stop"
@@ -228,7 +228,8 @@ extension Scheduler {
         _ index: Int, node: Int, role: ResourceRole, response: FailureResponse, recurring: [Int: OperationRecord],
         defining: OperationRecord?
     ) {
-        var resource = resources[index]
+        var resource = takeResource(index)
+        defer { resources[index] = resource }
         if role != .unknown { resource.knownOn.insert(node) }
         var ancestor = resource.parent
         while let parent = ancestor, role != .unknown {
@@ -263,7 +264,14 @@ extension Scheduler {
             resource.activeRecurring[node] = recurring
             if let defining { resource.lastDefiningOperation[node] = defining }
         }
-        resources[index] = resource
+    }
+
+    /// Moves a resource out of the table (leaving a placeholder) so that editing it and putting it back
+    /// copies none of its collections.
+    mutating func takeResource(_ index: Int) -> SchedulerResource {
+        var resource = SchedulerResource(index: index, id: "", kind: .primitive, parent: nil)
+        swap(&resource, &resources[index])
+        return resource
     }
 
     /// Marks a node for fencing (when fencing is possible); its resources are then stopped implicitly.

@@ -127,15 +127,9 @@ extension Scheduler {
 
     /// The effective fail count of a resource on a node (expired failures count zero).
     func failCount(_ resource: Int, node: Int) -> Int {
-        var total = 0
-        var lastFailure = 0
-        for (name, value) in nodes[node].attributes {
-            if isFailureAttribute(name, kind: "fail-count-", resource: resource) {
-                total = Score.add(total, Score.parse(value) ?? 0)
-            } else if isFailureAttribute(name, kind: "last-failure-", resource: resource) {
-                lastFailure = max(lastFailure, Int(value) ?? 0)
-            }
-        }
+        let entry = failureEntry(resource, node: node)
+        let total = entry.count
+        let lastFailure = entry.lastFailure
         let timeout = resources[resource].failureTimeoutSeconds
         if timeout > 0, lastFailure > 0, lastFailure + timeout <= now { return 0 }
         return total

@@ -67,9 +67,7 @@ extension Scheduler {
     }
 
     private func hasFailCount(_ index: Int, node: Int) -> Bool {
-        return nodes[node].attributes.contains { name, value in
-            isFailureAttribute(name, kind: "fail-count-", resource: index) && (Score.parse(value) ?? 0) != 0
-        }
+        failureEntry(index, node: node).hasNonzeroCount
     }
 
     /// An unmanaged resource gets actions that can never run, so orderings through it still block.

@@ -73,20 +73,29 @@ extension Scheduler {
     }
 
     func withDefaults(_ meta: [String: String], resourceClass: String?, provider: String?, type: String?) -> [String: String] {
-        var context = RuleContext(now: now)
-        context.resourceClass = resourceClass
-        context.resourceProvider = provider
-        context.resourceType = type
-        var result = meta
-        for (name, value) in Self.evaluate(model.resourceDefaults, context: context) where result[name] == nil {
-            result[name] = value
+        // rsc_defaults depend only on the agent (rules may test class, provider and type): evaluate once per agent.
+        let key = AgentKey(resourceClass: resourceClass, provider: provider, type: type)
+        let defaults: [String: String]
+        if let cached = operationMetaCache.resourceDefaults[key] {
+            defaults = cached
+        } else {
+            var context = RuleContext(now: now)
+            context.resourceClass = resourceClass
+            context.resourceProvider = provider
+            context.resourceType = type
+            defaults = Self.evaluate(model.resourceDefaults, context: context)
+            operationMetaCache.resourceDefaults[key] = defaults
         }
+        guard !defaults.isEmpty else { return meta }
+        var result = meta
+        for (name, value) in defaults where result[name] == nil { result[name] = value }
         return result
     }
 
     /// Reads the meta-attributes the scheduler acts on.
     mutating func applyMeta(_ index: Int, meta: [String: String]) {
-        var resource = resources[index]
+        var resource = takeResource(index)
+        defer { resources[index] = resource }
         resource.meta = meta
         resource.priority = meta["priority"].flatMap { Score.parse($0) } ?? 0
         resource.stickiness = meta["resource-stickiness"].flatMap { Score.parse($0) } ?? options.defaultStickiness
@@ -110,6 +119,5 @@ extension Scheduler {
             resource.requires = options.fencingEnabled ? "fencing" : "quorum"
         }
         if resource.resourceClass == "stonith" && resource.requires != "nothing" { resource.requires = "quorum" }
-        resources[index] = resource
     }
 }

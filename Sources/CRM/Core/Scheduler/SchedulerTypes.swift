@@ -17,6 +17,8 @@ struct SchedulerNode {
     /// Resources assigned here during this transition (Pacemaker's `num_resources`).
     var assignedCount = 0
     var healthScore = 0
+    /// Fail counts and last failures by resource id, from `attributes`.
+    var failures = FailureIndex(attributes: [:])
 
     /// Whether resources may be placed here.
     var isAvailable: Bool { isOnline && !isUnclean && !isStandby && !isShutdown && !isMaintenance && !isPending }
