@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Membership", dependencies: ["Messaging", nioCore, nioPosix, logging, lifecycle, collections], swiftSettings: strict),
         .target(name: "ResourceAgents", dependencies: ["XML", logging, metrics, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
         .target(
-            name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, lifecycle, collections],
+            name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, nioPosix, lifecycle, collections],
             swiftSettings: strict),
         .target(name: "Simulation", dependencies: ["Messaging", "Membership", "CRM"], swiftSettings: optimized),
 
@@ -78,6 +78,7 @@ let package = Package(
         tool("lrmd", ["ResourceAgents", argumentParser, logging, lifecycle]),
         tool("lrmadmin", ["ResourceAgents", argumentParser]),
         tool("heartbeat", ["Membership", "Messaging", argumentParser, logging, lifecycle]),
+        tool("crmd", ["CRM", "Membership", argumentParser, logging, lifecycle]),
         tool("crm_node", ["Membership", argumentParser]),
         tool("ha-status", ["Membership", argumentParser]),
         tool("ha", ["Membership", "Messaging", argumentParser]),
@@ -94,7 +95,7 @@ let package = Package(
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"], swiftSettings: strict),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "Messaging", nioCore], swiftSettings: strict),
         .testTarget(name: "ResourceAgentsTests", dependencies: ["ResourceAgents"], swiftSettings: strict),
-        .testTarget(name: "CRMTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
+        .testTarget(name: "CRMTests", dependencies: ["CRM", "XML", "Membership", "Messaging"], swiftSettings: strict),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
         .testTarget(name: "ToolsTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
     ]

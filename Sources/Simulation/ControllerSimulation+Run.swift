@@ -97,7 +97,8 @@ extension ControllerSimulation {
         case .broadcast(let message):
             guard let id = nodes[node]?.viewID else { return }
             views[id]?.messages.append((node, message))
-        case .persist(let sequence, let snapshot, let lineage, _):
+        case .persist(let sequence, let lineage, _):
+            let snapshot = nodes[node]?.controller?.replication.document.snapshot() ?? ""
             nodes[node]?.writes.append((sequence, snapshot, lineage))
         case .completeUpdate:
             break
@@ -108,6 +109,8 @@ extension ControllerSimulation {
             startAgent(action, transitionID: transitionID, key: key, at: node, incarnation: incarnation)
         case .scheduleTimer(let at):
             nodes[node]?.timers.append(at)
+        case .shutdownComplete:
+            break
         case .notice(let text):
             if text.hasPrefix("transition") { counters["transitions", default: 0] += 1 }
             if text.hasPrefix("a controller update was rejected") { violations.append("\(names[node]!): \(text)") }

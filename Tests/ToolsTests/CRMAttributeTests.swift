@@ -19,7 +19,7 @@ import Testing
         #expect(missing.standardError == "crm_attribute: Error performing operation: No such device or address\n")
     }
 
-    @Test func nodeAttributesNeedAKnownNodeAndRebootLifetimeANodeState() throws {
+    @Test func nodeAttributesNeedAKnownNodeAndRebootLifetimeNeedsTheCluster() throws {
         let scratch = try ScratchDirectory()
         let file = try scratch.write("cib.xml", toolCIB())
         let environment = ["CIB_file": file]
@@ -29,7 +29,8 @@ import Testing
         let unknown = try ToolProcess.ours("crm_attribute", ["-N", "nosuch", "-n", "rack", "-v", "4"], environment: environment)
         #expect(unknown.status == 105)
         #expect(unknown.standardError.contains("Could not map name=nosuch to a UUID"))
-        // Transient attributes live in the node's status entry; without one there is nowhere to put them (as Pacemaker).
+        // Transient attributes go into the node's status entry (as Pacemaker with CIB_file); this file has
+        // none for node2, so there is nothing to put them in.
         let reboot = try ToolProcess.ours("crm_attribute", ["-N", "node2", "-n", "x", "-v", "1", "-l", "reboot"], environment: environment)
         #expect(reboot.status == 105)
     }

@@ -87,19 +87,36 @@ public struct CIBDirectory: Sendable {
     /// `cib-last-written` set to `writtenAt`.
     /// - Throws: `digestMismatch` when the current `cib.xml` was altered behind our back (nothing is
     ///   written then), `writeFailed` on I/O errors (the previous `cib.xml` stays in place).
-    public func save(_ document: CIBDocument, writtenAt: String) throws(CIBStoreError) {
+    /// With `keepingStatus` (the crmd's replica, whose only writer is the crmd) the copy is stored exactly as
+    /// given, status and `num_updates` included, the current file is not read back first, and it is backed up
+    /// only when `backingUp` is set.
+    public func save(
+        _ document: CIBDocument, writtenAt: String, keepingStatus: Bool = false, backingUp: Bool = true
+    ) throws(CIBStoreError) {
         try ensureDirectory()
         if exists {
-            _ = try verifiedDocument(at: cibPath)
-            try backUpCurrent()
+            if !keepingStatus { _ = try verifiedDocument(at: cibPath) }
+            if backingUp { try backUpCurrent() }
         }
         let copy = document.xml.copy()
-        copy.root.firstChild(named: "status")?.remove()
-        try? copy.root.setAttribute("num_updates", "0")
+        if !keepingStatus {
+            copy.root.firstChild(named: "status")?.remove()
+            try? copy.root.setAttribute("num_updates", "0")
+        }
         try? copy.root.setAttribute("cib-last-written", writtenAt)
         let digest = CIBDigest.onDisk(copy.root)
         try CIBFileIO.writeAtomically(Array(copy.serialized(pretty: true).utf8), to: cibPath)
         try CIBFileIO.writeAtomically(Array(digest.utf8), to: signaturePath)
+    }
+
+    /// Writes `text`, the compact serialization of a `<cib>`, as `cib.xml` with its digest, without parsing
+    /// it (the crmd's replica: exactly the copy it holds, status included). Backs up the current file first
+    /// when `backingUp` is set; never reads it back.
+    public func save(serialized text: String, backingUp: Bool) throws(CIBStoreError) {
+        try ensureDirectory()
+        if exists && backingUp { try backUpCurrent() }
+        try CIBFileIO.writeAtomically(Array(text.utf8), to: cibPath)
+        try CIBFileIO.writeAtomically(Array(CIBDigest.onDisk(serialized: text).utf8), to: signaturePath)
     }
 
     private func ensureDirectory() throws(CIBStoreError) {

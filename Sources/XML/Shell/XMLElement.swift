@@ -87,19 +87,38 @@ public struct XMLElement {
 
     /// Child elements named `name`.
     public func children(named name: String) -> [XMLElement] {
-        children.filter { $0.name == name }
+        var result: [XMLElement] = []
+        XMLElement.withName(name) { wanted in
+            var child = pointer.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE, xmlStrEqual(current.pointee.name, wanted) != 0 {
+                    result.append(XMLElement(document: document, pointer: current))
+                }
+                child = current.pointee.next
+            }
+        }
+        return result
+    }
+
+    /// Calls `body` with `name` as a NUL-terminated libxml2 string.
+    private static func withName<Result>(_ name: String, _ body: (UnsafePointer<xmlChar>) -> Result) -> Result {
+        name.withCString { text in
+            text.withMemoryRebound(to: xmlChar.self, capacity: name.utf8.count + 1) { body($0) }
+        }
     }
 
     /// The first child element named `name`.
     public func firstChild(named name: String) -> XMLElement? {
-        var child = pointer.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE, String(cString: current.pointee.name) == name {
-                return XMLElement(document: document, pointer: current)
+        XMLElement.withName(name) { wanted in
+            var child = pointer.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE, xmlStrEqual(current.pointee.name, wanted) != 0 {
+                    return XMLElement(document: document, pointer: current)
+                }
+                child = current.pointee.next
             }
-            child = current.pointee.next
+            return nil
         }
-        return nil
     }
 
     /// The first descendant-or-self element for which `predicate` holds, depth first in document order.

@@ -3,6 +3,14 @@ import Messaging
 
 extension Controller {
     mutating func viewInstalled(_ view: ControllerView, at now: Instant) -> [Directive] {
+        // A member that left after recording itself expected down shut down cleanly: every replica holds that
+        // record at this point of the stream, so every tracker agrees and nobody fences it.
+        for (node, state) in nodes.states where state == .online && !view.members.contains(node) {
+            let xpath = "/cib/status/node_state[@id='\(node)'][@expected='down']"
+            if let found = try? replication.document.cib.xml.select(xpath), !found.isEmpty {
+                _ = nodes.handle(.shutDownCleanly(node))
+            }
+        }
         var directives = nodeDirectives(nodes.handle(.viewInstalled(view, isDC: false)), at: now)
         if engine.isRunning {
             // The view changed: results of actions in flight may never come; a new DC starts afresh.
@@ -42,16 +50,22 @@ extension Controller {
             switch directive {
             case .broadcast(let message):
                 directives.append(.broadcast(message))
-            case .persist(let sequence, let snapshot, let lineage, let version):
-                directives.append(.persist(sequence: sequence, snapshot: snapshot, lineage: lineage, version: version))
+            case .persist(let sequence, let lineage, let version):
+                directives.append(.persist(sequence: sequence, lineage: lineage, version: version))
             case .complete(let id, let outcome):
                 if let body = internalBodies.removeValue(forKey: id) {
                     internalPending.remove(id)
                     resultUpdates.remove(id)
+                    let isRegenerated = regeneratedUpdates.remove(id) != nil
                     if outcome == .interrupted || outcome == .noQuorum {
-                        directives += submitInternal(body, at: now)
+                        // A state write the next election writes afresh is dropped: sent again now it could
+                        // land after that newer write and undo it.
+                        if !isRegenerated { directives += submitInternal(body, at: now) }
                     } else if case .rejected(_, let message) = outcome {
                         directives.append(.notice("a controller update was rejected: \(message)"))
+                    } else if body == shutdownBody {
+                        shutdownBody = nil
+                        directives.append(.shutdownComplete)
                     }
                     continue
                 }
@@ -85,18 +99,51 @@ extension Controller {
         guard dc == configuration.node, let view = replication.view else { return directives }
         policy.isDirty = true
         if let body = try? StatusUpdates.quorumAndDC(isQuorate: view.isQuorate, dcID: "\(dc)") {
-            directives += submitInternal(body, at: now)
+            directives += submitInternal(body, at: now, isRegenerated: true)
         }
         directives += nodeDirectives(nodes.handle(.viewInstalled(view, isDC: true)), at: now)
+        directives += keepShutdownsDown(view, at: now)
         directives += markUnseenNodesOutside(view, at: now)
+        directives += listConfiguredNodes(at: now)
         return directives
+    }
+
+    /// A member that finished its clean shutdown (recorded `expected="down"`, its `shutdown` attribute still
+    /// set) but has not left yet stays expected down: the tracker just wrote every member `expected="member"`,
+    /// which would make its departure look like a failure.
+    private mutating func keepShutdownsDown(_ view: ControllerView, at now: Instant?) -> [Directive] {
+        var directives: [Directive] = []
+        for node in view.members {
+            let xpath = "/cib/status/node_state[@id='\(node)'][@expected='down']/transient_attributes"
+                + "/instance_attributes/nvpair[@name='shutdown'][@value!='0']"
+            guard let found = try? replication.document.cib.xml.select(xpath), !found.isEmpty,
+                let body = try? StatusUpdates.nodeState(
+                    nodeID: "\(node)", name: configuration.names[node] ?? "\(node)", inMembership: true,
+                    controllerOnline: true, join: "member", expected: "down")
+            else { continue }
+            directives += submitInternal(body, at: now, isRegenerated: true)
+        }
+        return directives
+    }
+
+    /// Lists every configured node (ha.cf) missing from the configuration's `nodes` section.
+    private mutating func listConfiguredNodes(at now: Instant?) -> [Directive] {
+        let listed = Set(
+            ((try? replication.document.cib.xml.select("/cib/configuration/nodes/node")) ?? []).compactMap {
+                $0[attribute: "id"]
+            })
+        let missing = configuration.names.sorted { $0.key < $1.key }.filter { !listed.contains("\($0.key)") }
+        guard !missing.isEmpty,
+            let body = try? StatusUpdates.configuredNodes(missing.map { (id: "\($0.key)", name: $0.value) })
+        else { return [] }
+        return submitInternal(body, at: now, isRegenerated: true)
     }
 
     mutating func nodeDirectives(_ list: [NodeStatusTracker.Directive], at now: Instant?) -> [Directive] {
         var directives: [Directive] = []
         for directive in list {
             switch directive {
-            case .submit(let body): directives += submitInternal(body, at: now)
+            case .submit(let body): directives += submitInternal(body, at: now, isRegenerated: true)
             case .abortTransition(let reason): directives.append(.notice(reason))
             }
         }
@@ -104,9 +151,12 @@ extension Controller {
     }
 
     /// Submits a controller update (no quorum needed); the policy engine waits until it is applied.
-    mutating func submitInternal(_ body: String, at now: Instant?) -> [Directive] {
+    /// `isRegenerated`: the write states something every election writes again (node states, this node's
+    /// history, the DC's marks), so it is dropped rather than re-sent when a view change interrupts it.
+    mutating func submitInternal(_ body: String, at now: Instant?, isRegenerated: Bool = false) -> [Directive] {
         let id = nextUpdateID()
         internalPending.insert(id)
+        if isRegenerated { regeneratedUpdates.insert(id) }
         internalBodies[id] = body
         if CIBUpdateBody.tag(of: body) == CIBUpdateBody.transitionResultTag { resultUpdates.insert(id) }
         return replicate(.updateSubmitted(id, body: body, requiresQuorum: false), at: now)
@@ -137,13 +187,15 @@ extension Controller {
         let xpath = "/cib/status/node_state[@id='\(node)']/lrm"
         var directives: [Directive] = []
         if let body = try? CIBUpdateBody.encode(.delete(.xpath(xpath), nil, allMatches: true)) {
-            directives += submitInternal(body, at: now)
+            directives += submitInternal(body, at: now, isRegenerated: true)
         }
         let records = history.all
         guard !records.isEmpty else { return directives }
         let fragment = LRMOperationRecord.statusFragment(
             nodeUUID: "\(node)", node: configuration.names[node] ?? "\(node)", records: records)
-        if let body = try? StatusUpdates.mergeNodeState(fragment) { directives += submitInternal(body, at: now) }
+        if let body = try? StatusUpdates.mergeNodeState(fragment) {
+            directives += submitInternal(body, at: now, isRegenerated: true)
+        }
         return directives
     }
 }
@@ -159,7 +211,7 @@ extension Controller {
             guard let recorded = try? replication.document.cib.xml.select(xpath), !recorded.isEmpty,
                 let body = try? StatusUpdates.nodeOutsideView(nodeID: "\(node)", name: configuration.names[node] ?? "\(node)")
             else { continue }
-            directives += submitInternal(body, at: now)
+            directives += submitInternal(body, at: now, isRegenerated: true)
         }
         return directives
     }

@@ -13,26 +13,6 @@ extension ClusterModel {
         if let status = cib.firstChild(named: "status") { try parseStatus(status) }
     }
 
-    /// Parses a CIB from its text without building the whole tree: the configuration is read as one
-    /// piece, then every `node_state` on its own, so memory stays near the size of the typed model.
-    public static func parsing(cibText bytes: some Collection<UInt8>, source: String) throws -> ClusterModel {
-        var model = ClusterModel()
-        var sawConfiguration = false
-        try XMLDocument.stream(bytes, source: source, splitting: ["status"]) { attributes in
-            model.applyRootAttributes(attributes)
-        } visit: { element in
-            switch element.name {
-            case "configuration":
-                try model.parseConfiguration(element)
-                sawConfiguration = true
-            case "node_state", "tickets": try model.parseStatusChild(element)
-            default: break
-            }
-        }
-        guard sawConfiguration else { throw SchedulerError.invalid(element: "cib", id: nil, reason: "no <configuration> section") }
-        return model
-    }
-
     mutating func applyRootAttributes(_ attributes: [(name: String, value: String)]) {
         for (name, value) in attributes {
             switch name {
@@ -46,22 +26,27 @@ extension ClusterModel {
 
     mutating func parseConfiguration(_ configuration: XMLElement) throws(SchedulerError) {
         var references = ReferenceIndex(configuration: configuration)
-        for section in configuration.children {
-            switch section.name {
-            case "crm_config":
-                propertySets = try section.children(named: "cluster_property_set").map { element throws(SchedulerError) in
-                    try references.attributeSet(element)
-                }
-            case "rsc_defaults": resourceDefaults = try references.attributeSets(in: section, named: "meta_attributes")
-            case "op_defaults": operationDefaults = try references.attributeSets(in: section, named: "meta_attributes")
-            case "nodes": nodes = try section.children(named: "node").map { element throws(SchedulerError) in try references.node(element) }
-            case "resources": try parseResources(section, &references)
-            case "tags": tags = Self.parseTags(section)
-            default: break
-            }
+        for section in configuration.children where section.name != "constraints" {
+            try parseConfigurationSection(section, &references)
         }
         if let constraints = configuration.firstChild(named: "constraints") {
             try parseConstraints(constraints, &references)
+        }
+    }
+
+    /// One child of `configuration` other than `constraints`.
+    mutating func parseConfigurationSection(_ section: XMLElement, _ references: inout ReferenceIndex) throws(SchedulerError) {
+        switch section.name {
+        case "crm_config":
+            propertySets = try section.children(named: "cluster_property_set").map { element throws(SchedulerError) in
+                try references.attributeSet(element)
+            }
+        case "rsc_defaults": resourceDefaults = try references.attributeSets(in: section, named: "meta_attributes")
+        case "op_defaults": operationDefaults = try references.attributeSets(in: section, named: "meta_attributes")
+        case "nodes": nodes = try section.children(named: "node").map { element throws(SchedulerError) in try references.node(element) }
+        case "resources": try parseResources(section, &references)
+        case "tags": tags = Self.parseTags(section)
+        default: break
         }
     }
 
@@ -83,31 +68,66 @@ extension ClusterModel {
     }
 
     private mutating func parseResources(_ section: XMLElement, _ references: inout ReferenceIndex) throws(SchedulerError) {
-        for element in section.children {
-            switch element.name {
-            case "primitive": resources.append(.primitive(try references.primitive(element)))
-            case "group": resources.append(.group(try references.group(element)))
-            case "template":
-                if let id = element[attribute: "id"] { templateIDs.insert(id) }
-            case "clone", "master", "bundle":
-                throw .unsupported(
-                    element: element.name, id: element[attribute: "id"],
-                    reason: "clones, promotable clones and bundles are not supported by this policy engine yet")
-            default:
-                throw .unsupported(element: element.name, id: element[attribute: "id"], reason: "unknown resource type")
-            }
+        for element in section.children { try parseResource(element, &references) }
+    }
+
+    /// One child of `resources`.
+    mutating func parseResource(_ element: XMLElement, _ references: inout ReferenceIndex) throws(SchedulerError) {
+        switch element.name {
+        case "primitive": resources.append(.primitive(try references.primitive(element)))
+        case "group": resources.append(.group(try references.group(element)))
+        case "template":
+            if let id = element[attribute: "id"] { templateIDs.insert(id) }
+        case "clone": resources.append(.clone(try references.clone(element)))
+        case "master":
+            throw .unsupported(
+                element: element.name, id: element[attribute: "id"],
+                reason: "promotable clones (master) are not supported by this policy engine yet")
+        case "bundle":
+            throw .unsupported(
+                element: element.name, id: element[attribute: "id"],
+                reason: "bundles are not supported by this policy engine yet")
+        default:
+            throw .unsupported(element: element.name, id: element[attribute: "id"], reason: "unknown resource type")
         }
     }
 }
 
 /// Resolves `id-ref` and templates while parsing; lives only during `ClusterModel(cib:)`.
 struct ReferenceIndex {
-    private var byID: [String: XMLElement] = [:]
+    private let configuration: XMLElement
+    private let isPartial: Bool
+    private let cache = Cache()
 
-    init(configuration: XMLElement) {
-        configuration.forEachDescendant { element in
-            if let id = element[attribute: "id"], byID[id] == nil { byID[id] = element }
+    /// The id index, built on first use: CIBs without `id-ref` or templates never need it.
+    private final class Cache {
+        var byID: [String: XMLElement]?
+        var neededWholeConfiguration = false
+    }
+
+    /// An index over `configuration`; with `partial`, that is only one piece of the configuration (one
+    /// section or one resource), and a lookup by id is not answered but noted in `neededWholeConfiguration`.
+    init(configuration: XMLElement, partial: Bool = false) {
+        self.configuration = configuration
+        self.isPartial = partial
+    }
+
+    /// Whether parsing a partial piece looked up an id (`id-ref`, templates): its result is then wrong and
+    /// the configuration must be parsed whole.
+    var neededWholeConfiguration: Bool { cache.neededWholeConfiguration }
+
+    private var byID: [String: XMLElement] {
+        if let built = cache.byID { return built }
+        if isPartial {
+            cache.neededWholeConfiguration = true
+            return [:]
         }
+        var index: [String: XMLElement] = [:]
+        configuration.forEachDescendant { element in
+            if let id = element[attribute: "id"], index[id] == nil { index[id] = element }
+        }
+        cache.byID = index
+        return index
     }
 
     /// The element an `id-ref` points at, or the element itself.
@@ -162,6 +182,33 @@ struct ReferenceIndex {
         return GroupDefinition(
             id: id, members: members, metaSets: try attributeSets(in: element, named: "meta_attributes"),
             instanceSets: try attributeSets(in: element, named: "instance_attributes"))
+    }
+
+    /// A `clone` of one primitive or group; refuses the clone features the scheduler does not implement.
+    func clone(_ element: XMLElement) throws(SchedulerError) -> CloneDefinition {
+        let id = element[attribute: "id"] ?? ""
+        let metaSets = try attributeSets(in: element, named: "meta_attributes")
+        for set in metaSets {
+            for (name, value) in set.pairs {
+                guard let value else { continue }
+                let refused: String?
+                switch name {
+                case "promotable" where ClusterModel.isTrue(value): refused = "promotable clones are not supported yet"
+                case "notify" where ClusterModel.isTrue(value): refused = "clone notifications (notify=true) are not supported yet"
+                case "clone-min" where (Int(value.trimmingSpaces) ?? 0) > 0: refused = "clone-min is not supported yet"
+                default: refused = nil
+                }
+                if let refused { throw .unsupported(element: "clone", id: id, reason: refused) }
+            }
+        }
+        let children = element.children.filter { $0.name == "primitive" || $0.name == "group" }
+        guard children.count == 1, let childElement = children.first else {
+            throw .invalid(element: "clone", id: id, reason: "a clone needs exactly one primitive or group")
+        }
+        let child: ResourceDefinition =
+            childElement.name == "group" ? .group(try group(childElement)) : .primitive(try primitive(childElement))
+        return CloneDefinition(
+            id: id, child: child, metaSets: metaSets, instanceSets: try attributeSets(in: element, named: "instance_attributes"))
     }
 
     func primitive(_ element: XMLElement) throws(SchedulerError) -> PrimitiveDefinition {

@@ -93,12 +93,9 @@ extension ClusterModel {
         let lastCall = nodeStates[index].resources.flatMap(\.operations).map(\.callID).max() ?? 0
         let expected = spec.task == "monitor" && spec.intervalMs == 0 ? 7 : 0
         let record = OperationRecord(
-            id: "\(spec.resource)_\(spec.task)_\(spec.intervalMs)", operation: spec.task,
-            operationKey: "\(spec.resource)_\(spec.task)_\(spec.intervalMs)", intervalMs: spec.intervalMs,
-            callID: lastCall + 1, rcCode: spec.rc, opStatus: 0, expectedRC: expected,
-            transitionKey: "0:0:\(expected):00000000-0000-0000-0000-000000000000", digest: nil, restartDigest: nil,
-            forceRestart: nil, secureParameters: nil, secureDigest: nil, lastRCChange: executionDate, lastRun: executionDate,
-            exitReason: nil, onNode: definition.uname, migrateSource: nil, migrateTarget: nil)
+            operation: spec.task, intervalMs: spec.intervalMs, callID: lastCall + 1, rcCode: spec.rc, opStatus: 0,
+            expectedRC: expected, digest: nil, restartDigest: nil, forceRestart: nil, secureParameters: nil,
+            secureDigest: nil, lastRCChange: executionDate, lastRun: executionDate)
         if let history = nodeStates[index].resources.firstIndex(where: { $0.id == spec.resource }) {
             nodeStates[index].resources[history].operations.append(record)
         } else {
@@ -111,13 +108,17 @@ extension ClusterModel {
     }
 
     private func primitiveDefinition(_ id: String) -> PrimitiveDefinition? {
-        for resource in resources {
+        func find(_ resource: ResourceDefinition, _ wanted: String) -> PrimitiveDefinition? {
             switch resource {
-            case .primitive(let primitive) where primitive.id == id: return primitive
-            case .group(let group):
-                if let member = group.members.first(where: { $0.id == id }) { return member }
-            default: continue
+            case .primitive(let primitive): return primitive.id == wanted ? primitive : nil
+            case .group(let group): return group.members.first { $0.id == wanted }
+            case .clone(let clone): return find(clone.child, wanted)
             }
+        }
+        // Clone instances ("rsc:1") share the cloned primitive's definition.
+        let base = id.split(separator: ":", maxSplits: 1).first.map(String.init) ?? id
+        for wanted in [id, base] {
+            for resource in resources { if let found = find(resource, wanted) { return found } }
         }
         return nil
     }

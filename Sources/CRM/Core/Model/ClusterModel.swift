@@ -78,17 +78,15 @@ struct ResourceHistory: Sendable {
     var operations: [OperationRecord]
 }
 
-/// One `lrm_rsc_op`.
+/// One `lrm_rsc_op`: the attributes the scheduler reads (the expected result comes from the transition
+/// key). Large CIBs hold hundreds of thousands of these, so nothing else is kept.
 struct OperationRecord: Sendable {
-    var id: String
     var operation: String
-    var operationKey: String?
     var intervalMs: Int
     var callID: Int
     var rcCode: Int
     var opStatus: Int
     var expectedRC: Int?
-    var transitionKey: String?
     var digest: String?
     var restartDigest: String?
     var forceRestart: String?
@@ -96,26 +94,30 @@ struct OperationRecord: Sendable {
     var secureDigest: String?
     var lastRCChange: Int?
     var lastRun: Int?
-    var exitReason: String?
-    var onNode: String?
-    var migrateSource: String?
-    var migrateTarget: String?
-    /// `exec-time` and `queue-time` in milliseconds (shown by crm_mon).
-    var execTime: Int? = nil
-    var queueTime: Int? = nil
 }
 
 /// A resource as configured.
 indirect enum ResourceDefinition: Sendable {
     case primitive(PrimitiveDefinition)
     case group(GroupDefinition)
+    case clone(CloneDefinition)
 
     var id: String {
         switch self {
         case .primitive(let primitive): return primitive.id
         case .group(let group): return group.id
+        case .clone(let clone): return clone.id
         }
     }
+}
+
+/// A `clone`: `clone-max` copies (instances) of one primitive or group.
+struct CloneDefinition: Sendable {
+    var id: String
+    /// The cloned primitive or group.
+    var child: ResourceDefinition
+    var metaSets: [AttributeSet]
+    var instanceSets: [AttributeSet]
 }
 
 /// A primitive (with its template merged in).

@@ -99,6 +99,8 @@ extension Scheduler {
         result.isFailureIgnored = isFailureIgnored(index)
         result.isDisabled = !resource.isOrphan && resource.targetRole == .stopped
         result.pendingTask = pendingTask(index)
+        result.isPromotable = ClusterModel.isTrue(resource.meta["promotable"])
+        result.isUnique = ClusterModel.isTrue(resource.meta["globally-unique"])
         result.children = resource.children.map(statusResource)
         return result
     }
@@ -232,12 +234,13 @@ extension Scheduler {
         return values.compactMap { Int($0.value) }.max()
     }
 
+    /// The engine's part of an operation; the record's id, key, exit reason and timings (which the engine
+    /// does not keep) are added from the CIB by `ClusterStatus.addingOperationDetails(from:)`.
     private static func statusOperation(_ record: OperationRecord, resource: String, node: String) -> ClusterStatus.Operation {
-        ClusterStatus.Operation(
-            id: record.id, key: record.operationKey ?? record.id, resource: resource, task: record.operation,
-            intervalMs: record.intervalMs, node: node, callID: record.callID, rcCode: record.rcCode, opStatus: record.opStatus,
-            hasOperationKey: record.operationKey != nil, exitReason: record.exitReason,
-            lastRCChange: record.lastRCChange.flatMap { $0 > 0 ? $0 : nil }, execTimeMs: record.execTime,
-            queueTimeMs: record.queueTime)
+        let key = "\(resource)_\(record.operation)_\(record.intervalMs)"
+        return ClusterStatus.Operation(
+            id: key, key: key, resource: resource, task: record.operation, intervalMs: record.intervalMs, node: node,
+            callID: record.callID, rcCode: record.rcCode, opStatus: record.opStatus, hasOperationKey: false, exitReason: nil,
+            lastRCChange: record.lastRCChange.flatMap { $0 > 0 ? $0 : nil }, execTimeMs: nil, queueTimeMs: nil)
     }
 }

@@ -19,7 +19,7 @@ extension Scheduler {
     /// Pacemaker's digest: MD5 of ` <parameters a="1" b="2"/>` + newline, attributes sorted by name.
     static func digest(_ parameters: [String: String]) -> String {
         var text = " <parameters"
-        for (name, value) in parameters.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }) {
+        for (name, value) in parameters.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             text += " \(name)=\"\(xmlEscaped(value))\""
         }
         text += "/>\n"

@@ -13,7 +13,8 @@ extension Scheduler {
             // Without fencing, nothing can be concluded from an offline node's history.
             if !options.fencingEnabled && !nodes[node].isOnline { continue }
             for history in state.resources {
-                let resource = resourceByID[history.id].flatMap { resources[$0].kind == .primitive ? $0 : nil }
+                let resource = anonymousInstanceMember(history.id, node: node)
+                    ?? resourceByID[history.id].flatMap { resources[$0].kind == .primitive ? $0 : nil }
                     ?? addOrphan(history)
                 let configured = resources[resource]
                 if !configured.isOrphan, let historyClass = history.resourceClass, let historyType = history.type,
@@ -23,6 +24,13 @@ extension Scheduler {
                     resources[resource].agentChangedOn.insert(node)
                 }
                 unpack(history, resource: resource, node: node)
+                // An instance mapped from the bare configured id, or found active under another instance
+                // name, keeps that name for its actions.
+                if resources[resource].baseID != nil, resources[resource].historyName == nil, history.id != resources[resource].id,
+                    resources[resource].runningOn.contains(node) || history.id == resources[resource].baseID
+                {
+                    resources[resource].historyName = history.id
+                }
             }
         }
     }
@@ -58,7 +66,7 @@ extension Scheduler {
     }
 
     private mutating func unpack(_ history: ResourceHistory, resource index: Int, node: Int) {
-        let operations = history.operations.enumerated().sorted { a, b in
+        let operations = history.operations.count < 2 ? history.operations : history.operations.enumerated().sorted { a, b in
             let aPending = a.element.opStatus == -1 || a.element.callID < 0
             let bPending = b.element.opStatus == -1 || b.element.callID < 0
             if aPending != bPending { return !aPending }
@@ -196,6 +204,10 @@ extension Scheduler {
 
     private mutating func ban(_ resource: Int, node: Int) {
         resources[resource].bannedNodes.insert(node)
+        // An anonymous clone's instances are interchangeable: the whole clone is banned.
+        if let clone = cloneAncestor(resource), resources[clone].clone?.isUnique == false {
+            resources[clone].bannedNodes.insert(node)
+        }
     }
 
     /// Whether a failed operation's failure has expired (`failure-timeout`), scheduling a fail-count clear.
@@ -204,8 +216,7 @@ extension Scheduler {
         guard timeout > 0, record.rcCode != (record.expectedRC ?? 0) || record.opStatus != 0 else { return false }
         guard let changed = record.lastRCChange ?? record.lastRun else { return false }
         if changed + timeout <= now {
-            let id = resources[resource].id
-            if nodes[node].attributes.keys.contains(where: { $0 == "fail-count-\(id)" || $0.hasPrefix("fail-count-\(id)#") }) {
+            if failureEntry(resource, node: node).hasCountAttribute {
                 resources[resource].clearFailcountOn.insert(node)
             }
             return record.operation != "stop"
@@ -217,9 +228,14 @@ extension Scheduler {
         _ index: Int, node: Int, role: ResourceRole, response: FailureResponse, recurring: [Int: OperationRecord],
         defining: OperationRecord?
     ) {
-        var resource = resources[index]
+        var resource = takeResource(index)
+        defer { resources[index] = resource }
         if role != .unknown { resource.knownOn.insert(node) }
-        if let parent = resource.parent, role != .unknown { resources[parent].knownOn.insert(node) }
+        var ancestor = resource.parent
+        while let parent = ancestor, role != .unknown {
+            resources[parent].knownOn.insert(node)
+            ancestor = resources[parent].parent
+        }
         var response = response
         if nodes[node].isUnclean { response = .ignore }
         let isActive = role != .stopped && role != .unknown
@@ -248,7 +264,14 @@ extension Scheduler {
             resource.activeRecurring[node] = recurring
             if let defining { resource.lastDefiningOperation[node] = defining }
         }
-        resources[index] = resource
+    }
+
+    /// Moves a resource out of the table (leaving a placeholder) so that editing it and putting it back
+    /// copies none of its collections.
+    mutating func takeResource(_ index: Int) -> SchedulerResource {
+        var resource = SchedulerResource(index: index, id: "", kind: .primitive, parent: nil)
+        swap(&resource, &resources[index])
+        return resource
     }
 
     /// Marks a node for fencing (when fencing is possible); its resources are then stopped implicitly.

@@ -14,6 +14,7 @@ extension Scheduler {
             attributes["#is_dc"] = (model.dcUUID == definition.id) ? "true" : "false"
             if model.dcUUID == definition.id { dcNode = index }
             node.attributes = attributes
+            node.failures = FailureIndex(attributes: attributes)
             for (name, value) in Self.evaluate(definition.utilizationSets, context: RuleContext(now: now)) {
                 node.utilization[name] = Int(value.trimmingSpaces) ?? 0
             }

@@ -56,9 +56,13 @@ extension Scheduler {
     func timeoutMs(_ resource: Int, task: String, intervalMs: Int) -> Int {
         var effectiveTask = task
         if task == "probe" { effectiveTask = "monitor" }
+        let key = OperationMetaKey(resource: resource, task: effectiveTask, intervalMs: intervalMs)
+        if let cached = operationMetaCache.timeouts[key] { return cached }
         let meta = operationMeta(resource, task: effectiveTask, intervalMs: intervalMs)
-        if let text = meta["timeout"], let value = DurationText.milliseconds(text) { return value }
-        return 20_000
+        var result = 20_000
+        if let text = meta["timeout"], let value = DurationText.milliseconds(text) { result = value }
+        operationMetaCache.timeouts[key] = result
+        return result
     }
 
     /// The recurring monitors configured for `role` (Started means no role or role Started).
@@ -100,4 +104,15 @@ struct OperationMetaKey: Hashable {
 /// A per-run memo of evaluated operation options; owned by one `Scheduler`, never shared across runs.
 final class OperationMetaCache {
     var value: [OperationMetaKey: [String: String]] = [:]
+    /// Operation timeouts in milliseconds.
+    var timeouts: [OperationMetaKey: Int] = [:]
+    /// Evaluated `rsc_defaults` per agent.
+    var resourceDefaults: [AgentKey: [String: String]] = [:]
+}
+
+/// A resource agent, the part of a resource that `rsc_defaults` rules can test.
+struct AgentKey: Hashable {
+    var resourceClass: String?
+    var provider: String?
+    var type: String?
 }

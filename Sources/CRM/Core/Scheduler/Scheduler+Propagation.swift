@@ -8,16 +8,20 @@ extension Scheduler {
             rounds += 1
             for ordering in orderings where applyOrdering(ordering) { changed = true }
             if updateGroupFlags() { changed = true }
+            if updateCloneFlags() { changed = true }
+            if updateOneOrMoreFlags() { changed = true }
         }
     }
 
     /// The actions an ordering's "then" reaches: itself, and for a group's start/stop, its members' ones.
     private func thenTargets(_ then: Int) -> [Int] {
         let action = actions[then]
-        guard let resource = action.resource, resources[resource].kind == .group,
+        guard let resource = action.resource, resources[resource].kind != .primitive,
             action.task == "start" || action.task == "stop"
         else { return [then] }
-        return [then] + resources[resource].children.flatMap { actions(of: $0, task: action.task) }
+        return [then] + resources[resource].children.flatMap { child in
+            actions(of: child, task: action.task).flatMap { resources[child].kind == .primitive ? [$0] : thenTargets($0) }
+        }
     }
 
     private mutating func applyOrdering(_ ordering: SchedulerOrdering) -> Bool {
@@ -25,8 +29,11 @@ extension Scheduler {
         let first = actions[ordering.first]
         let flags = ordering.flags
         let direct = flags.contains(.collectiveChild)
+        let thenIsClone = actions[ordering.then].resource.map { resources[$0].kind == .clone } ?? false
         for target in direct ? [ordering.then] : thenTargets(ordering.then) {
             let then = actions[target]
+            // A clone's instances answer to "first" through the clone's own pseudo-action only.
+            let reachesFirst = !thenIsClone || target == ordering.then
             if (flags.contains(.runnableLeft) || flags.contains(.asymmetrical)) && !first.isRunnable && then.isRunnable {
                 actions[target].flags.remove(.runnable)
                 changed = true
@@ -38,15 +45,20 @@ extension Scheduler {
                 actions[target].flags.remove(.runnable)
                 changed = true
             }
-            if flags.contains(.impliesThen) && !first.isOptional && then.isOptional {
+            if flags.contains(.impliesThen) && !first.isOptional && then.isOptional
+                && impliesThenOnNode(first: first, then: then)
+            {
                 actions[target].flags.remove(.optional)
                 changed = true
             }
-            if flags.contains(.impliesFirst) && !then.isOptional && actions[ordering.first].isOptional {
+            if flags.contains(.impliesFirst) && reachesFirst && !then.isOptional && actions[ordering.first].isOptional
+                && impliesThenOnNode(first: then, then: actions[ordering.first])
+            {
                 actions[ordering.first].flags.remove(.optional)
                 changed = true
             }
-            if flags.contains(.impliesFirst) && !actions[ordering.first].isOptional && !actions[ordering.first].isRunnable
+            if flags.contains(.impliesFirst) && reachesFirst && !actions[ordering.first].isOptional
+                && !actions[ordering.first].isRunnable
                 && actions[target].isRunnable
             {
                 actions[target].flags.remove(.runnable)
@@ -55,6 +67,19 @@ extension Scheduler {
             if flags.contains(.restart) && applyRestart(first: ordering.first, then: target) { changed = true }
         }
         return changed
+    }
+
+    /// A clone's pseudo-action implies a non-clone action ordered with it (either way) only through the
+    /// instance on that action's node (an instance starting or stopping elsewhere restarts nothing here).
+    private func impliesThenOnNode(first: SchedulerAction, then: SchedulerAction) -> Bool {
+        guard let clone = first.resource, resources[clone].kind == .clone, let dependent = then.resource,
+            resources[dependent].kind != .clone, cloneAncestor(dependent) == nil
+        else { return true }
+        guard let node = then.node else { return false }
+        let task = first.task == "running" ? "start" : (first.task == "stopped" ? "stop" : first.task)
+        return resources[clone].children.flatMap(leaves).contains { leaf in
+            actions(of: leaf, task: task).contains { actions[$0].node == node && !actions[$0].isOptional }
+        }
     }
 
     /// stop -> start of one resource: a required start needs the stop; a start that cannot run while the

@@ -27,7 +27,9 @@ extension Scheduler {
         lines += ["", "  * Full List of Resources:"]
         for index in topLevel {
             let resource = resources[index]
-            if resource.kind == .group {
+            if resource.kind == .clone {
+                lines += cloneLines(index, revised: revised, done: done, failed: execution.failed)
+            } else if resource.kind == .group {
                 lines.append("    * Resource Group: \(resource.id):")
                 for child in resource.children { lines.append("      " + resourceLine(child, revised: revised, done: done, failed: execution.failed)) }
             } else {
@@ -38,20 +40,22 @@ extension Scheduler {
         return lines
     }
 
-    private func resourceLine(_ index: Int, revised: Bool, done: Set<Int>, failed: Set<Int>) -> String {
+    /// Where a primitive runs before the transition, or (revised) once the executed actions are done.
+    func displayedNodes(_ index: Int, revised: Bool, done: Set<Int>) -> [Int] {
+        let resource = resources[index]
+        guard revised else { return resource.runningOn }
+        let started = actions(of: index, task: "start").filter { done.contains($0) }.compactMap { actions[$0].node }
+        let stopped = Set(actions(of: index, task: "stop").filter { done.contains($0) }.compactMap { actions[$0].node })
+        var result = resource.runningOn.filter { !stopped.contains($0) }
+        for node in started where !result.contains(node) { result.append(node) }
+        return result
+    }
+
+    func resourceLine(_ index: Int, revised: Bool, done: Set<Int>, failed: Set<Int>) -> String {
         let resource = resources[index]
         let agent = [resource.resourceClass, resource.provider, resource.type].compactMap { $0 }.joined(separator: ":")
-        var where_: [Int]
-        var failedThere = false
-        if revised {
-            let started = actions(of: index, task: "start").filter { done.contains($0) }.compactMap { actions[$0].node }
-            let stopped = Set(actions(of: index, task: "stop").filter { done.contains($0) }.compactMap { actions[$0].node })
-            failedThere = resourceActions[index, default: []].contains { failed.contains($0) }
-            where_ = resource.runningOn.filter { !stopped.contains($0) }
-            for node in started where !where_.contains(node) { where_.append(node) }
-        } else {
-            where_ = resource.runningOn
-        }
+        let where_ = displayedNodes(index, revised: revised, done: done)
+        let failedThere = revised && resourceActions[index, default: []].contains { failed.contains($0) }
         var state = where_.isEmpty ? "Stopped" : "Started \(where_.map { nodes[$0].uname }.joined(separator: " "))"
         if where_.count > 1 { state = "Started [ \(where_.map { nodes[$0].uname }.joined(separator: " ")) ]" }
         var flags: [String] = []
@@ -59,7 +63,9 @@ extension Scheduler {
         if !resource.isManaged { flags.append(resource.isBlocked ? "blocked" : "unmanaged") }
         if (resource.isFailed && !revised) || failedThere { flags.append("FAILED") }
         let suffix = flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
-        return "* \(resource.id)\t(\(agent)):\t \(state)\(suffix)"
+        // Anonymous clone instances are shown by the configured name.
+        let name = resource.baseID != nil && resource.kind == .primitive ? resource.historyID : resource.id
+        return "* \(name)\t(\(agent)):\t \(state)\(suffix)"
     }
 
     /// "Transition Summary" lines, as Pacemaker words them.

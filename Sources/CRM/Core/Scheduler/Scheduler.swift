@@ -52,6 +52,15 @@ struct Scheduler {
         _ sets: [AttributeSet], context: RuleContext, firstSetID: String? = nil, laterSetsWin: Bool = false
     ) -> [String: String] {
         var result: [String: String] = [:]
+        if sets.isEmpty { return result }
+        if sets.count == 1 {
+            let set = sets[0]
+            if let rule = set.rule, !rule.matches(context) { return result }
+            for (name, value) in set.pairs where result[name] == nil {
+                if let value { result[name] = value }
+            }
+            return result
+        }
         let ordered = sets.enumerated().sorted { a, b in
             if let firstSetID {
                 let aFirst = a.element.id == firstSetID

@@ -67,6 +67,9 @@ public struct ClusterStatus: Sendable {
         public var isDisabled = false
         /// The operation in flight (`start`, `stop`, `monitor`...), when one is recorded as pending.
         public var pendingTask: String?
+        /// For clones: promotable (several roles) and unique (instances differ).
+        public var isPromotable = false
+        public var isUnique = false
         /// Members or instances, for collectives.
         public var children: [Resource] = []
 

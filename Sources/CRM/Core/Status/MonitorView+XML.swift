@@ -91,10 +91,20 @@ extension MonitorView {
             }
             return Self.element("resource", attributes, children: nodes)
         }
-        let attributes: [(String, String)] = [
-            ("id", resource.id), ("number_resources", String(resource.children.count)), ("managed", String(resource.isManaged)),
-            ("disabled", String(resource.isDisabled)),
-        ]
+        let attributes: [(String, String)]
+        if resource.kind == "clone" {
+            attributes = [
+                ("id", resource.id), ("multi_state", String(resource.isPromotable)), ("unique", String(resource.isUnique)),
+                ("managed", String(resource.isManaged)), ("disabled", String(resource.isDisabled)),
+                ("failed", String(resource.primitives.contains(where: \.isFailed))),
+                ("failure_ignored", String(resource.primitives.contains(where: \.isFailureIgnored))),
+            ]
+        } else {
+            attributes = [
+                ("id", resource.id), ("number_resources", String(resource.children.count)), ("managed", String(resource.isManaged)),
+                ("disabled", String(resource.isDisabled)),
+            ]
+        }
         return Self.element(resource.kind, attributes, children: resource.children.map(resourceXML))
     }
 

@@ -155,6 +155,7 @@ public struct MonitorView {
             return showsInactive || resource.isActive ? [indent + primitiveLine(resource, showsNodes: true)] : []
         }
         guard showsInactive || resource.isActive else { return [] }
+        if resource.kind == "clone" && !resource.isUnique { return cloneLines(resource, indent: indent, showsInactive: showsInactive) }
         let shown = resource.children.filter { showsInactive || $0.isActive }
         var notes: [String] = []
         if !resource.isManaged { notes.append("unmanaged") }
@@ -164,6 +165,46 @@ public struct MonitorView {
         let suffix = notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))"
         var lines = [indent + "\(Self.title(of: resource.kind)): \(resource.id)\(suffix):"]
         for child in shown { lines += self.lines(for: child, depth: depth + 1, showsInactive: showsInactive) }
+        return lines
+    }
+
+    /// An anonymous clone as Pacemaker summarises it: healthy instances as `Role: [ nodes ]`, the others one
+    /// by one, then (with inactive resources) the nodes running no instance as `Stopped: [ nodes ]`.
+    func cloneLines(_ clone: ClusterStatus.Resource, indent: String, showsInactive: Bool) -> [String] {
+        let child = clone.children.first.map { String($0.id.prefix { $0 != ":" }) } ?? ""
+        var notes: [String] = []
+        if clone.isPromotable { notes.append("promotable") }
+        if clone.isDisabled { notes.append("disabled") }
+        if !clone.isManaged { notes.append("unmanaged") }
+        var lines = [indent + "Clone Set: \(clone.id) [\(child)]\(notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))"):"]
+        let inner = "  " + indent
+        var byRole: [(role: String, nodes: [String])] = []
+        var running: Set<String> = []
+        for instance in clone.children {
+            let primitives = instance.children.isEmpty ? [instance] : instance.children
+            let nodes = Set(primitives.flatMap(\.nodes))
+            running.formUnion(nodes)
+            let isPlain = primitives.allSatisfy { !$0.isFailed && $0.isManaged && $0.pendingTask == nil && $0.nodes.count <= 1 }
+                && nodes.count == 1 && Set(primitives.map(\.role)).count == 1
+            guard isPlain, let node = nodes.first, let role = primitives.first?.role else {
+                if instance.isActive { lines += self.lines(for: instance, depth: indent.count / 2, showsInactive: showsInactive) }
+                continue
+            }
+            if let index = byRole.firstIndex(where: { $0.role == role }) {
+                byRole[index].nodes.append(node)
+            } else {
+                byRole.append((role, [node]))
+            }
+        }
+        let order = ["Promoted", "Unpromoted", "Started"]
+        for (role, nodes) in byRole.sorted(by: { (order.firstIndex(of: $0.role) ?? 9) < (order.firstIndex(of: $1.role) ?? 9) }) {
+            let sorted = nodes.sorted { a, b in
+                (status.nodes.firstIndex { $0.name == a } ?? 0) < (status.nodes.firstIndex { $0.name == b } ?? 0)
+            }
+            lines.append(inner + "\(role): [ \(sorted.joined(separator: " ")) ]")
+        }
+        let stopped = status.nodes.map(\.name).filter { !running.contains($0) }
+        if showsInactive && !stopped.isEmpty { lines.append(inner + "Stopped: [ \(stopped.joined(separator: " ")) ]") }
         return lines
     }
 

@@ -77,14 +77,14 @@ public enum MD5 {
 
     /// The digest of `bytes` as 32 lowercase hexadecimal digits.
     public static func hex(_ bytes: some Collection<UInt8>) -> String {
-        let hex: [Character] = Array("0123456789abcdef")
-        var result = ""
+        func digit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10 }
+        var result: [UInt8] = []
         result.reserveCapacity(32)
         for byte in digest(bytes) {
-            result.append(hex[Int(byte >> 4)])
-            result.append(hex[Int(byte & 0x0f)])
+            result.append(digit(byte >> 4))
+            result.append(digit(byte & 0x0f))
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// floor(abs(sin(i + 1)) * 2^32) for i in 0..<64, as RFC 1321 lists them.

@@ -20,8 +20,10 @@ extension CRMAttribute {
         var defaultValue: String?
         var isUtilization: Bool
         var isQuiet: Bool
+        /// `-p/--promotion [RSC]`: the resource whose promotion score is meant (`master-<rsc>`, transient).
+        var promotionResource: String?
 
-        init(_ arguments: ToolArguments) throws(Failure) {
+        init(_ arguments: ToolArguments, environment: [String: String] = [:]) throws(Failure) {
             let commands = [arguments.has("query"), arguments.has("update"), arguments.has("delete")].filter { $0 }
             guard commands.count <= 1 else { throw Failure(.usage, "Only one of -G, -v and -D may be given") }
             if let value = arguments.value("update") {
@@ -39,15 +41,22 @@ extension CRMAttribute {
             defaultValue = arguments.value("default")
             isUtilization = arguments.has("utilization")
             isQuiet = arguments.has("quiet")
+            if arguments.has("promotion") {
+                // The resource is the option's value, else the agent's own (crm_attribute called from an agent).
+                let resource = arguments.value("promotion") ?? environment["OCF_RESOURCE_INSTANCE"] ?? ""
+                guard !resource.isEmpty else {
+                    throw Failure(.usage, "--promotion needs a resource: give it, or set OCF_RESOURCE_INSTANCE")
+                }
+                // Clone instances share one score attribute.
+                let base = String(resource.split(separator: ":", maxSplits: 1).first ?? Substring(resource))
+                promotionResource = base
+                name = "master-\(base)"
+                lifetime = "reboot"
+            }
             try check(arguments)
         }
 
         private func check(_ arguments: ToolArguments) throws(Failure) {
-            if arguments.has("promotion") {
-                throw Failure(
-                    .disconnect,
-                    "--promotion sets a transient node attribute, which needs the live cluster (not available yet)")
-            }
             if command != .query && name == nil && nvpairID == nil {
                 throw Failure(.usage, "-n/--name (or -i/--id) is required with -v and -D")
             }

@@ -5,8 +5,8 @@ import XML
 /// attributes with Pacemaker's options, output and exit codes.
 ///
 /// Transient (`-l reboot` or `-t status`) node attributes are read and written in the node's status entry,
-/// as Pacemaker's crm_attribute does with CIB_file. `--promotion` and tickets fail with exit 102 until the
-/// live cluster's attribute daemon exists.
+/// as Pacemaker's crm_attribute does with CIB_file; on the live cluster the crmd applies them as ordinary
+/// updates. `--promotion [RSC]` is the transient `master-RSC`. Tickets fail with exit 102.
 public enum CRMAttribute {
     /// The options, as Pacemaker 2.1.5's crm_attribute accepts them.
     public static let options: [ToolArguments.Option] = [
@@ -25,7 +25,7 @@ public enum CRMAttribute {
         Commands: -G/--query (default)  -v/--update VALUE  -D/--delete
         Where: -t/--type crm_config|rsc_defaults|op_defaults  -N/--node NODE [-l forever|reboot] [-z]
         Other: -d/--default VALUE  -q/--quiet  --output-as text|xml  -V/--verbose
-        The CIB is the file named by CIB_shadow (crm_shadow) or CIB_file.
+        The CIB is the file named by CIB_shadow (crm_shadow) or CIB_file, else the live cluster.
 
         """
 
@@ -66,14 +66,16 @@ public enum CRMAttribute {
     private static func execute(
         _ arguments: ToolArguments, environment: [String: String], reporter: inout ToolReporter
     ) throws(Failure) -> CRMExitCode {
-        let request = try AttributeRequest(arguments)
+        let request = try AttributeRequest(arguments, environment: environment)
         let session: CIBSession
         do {
             session = try CIBSession(environment: environment, validator: CIBSchema())
         } catch {
             throw Failure(error.exitCode, "Could not connect to the CIB: \(error.description)")
         }
-        let locator = try request.locator(in: session.document.xml, hostName: hostName())
+        // On the live cluster "this node" is the crmd's node (as Pacemaker asks its controller), else the host.
+        let localName = session.location == .live ? (session.localNodeName() ?? hostName()) : hostName()
+        let locator = try request.locator(in: session.document.xml, hostName: localName)
         switch request.command {
         case .query: return try query(locator, request: request, session: session, reporter: &reporter)
         case .update(let value): return try update(locator, value: value, session: session)

@@ -140,7 +140,9 @@ public enum CRMMon {
             lastUpdated: formatTime(now), lastWritten: root[attribute: "cib-last-written"], user: root[attribute: "update-user"],
             client: root[attribute: "update-client"], origin: root[attribute: "update-origin"])
         return .success(
-            MonitorView(status: PolicyEngine.status(model, now: now), header: header, options: options, formatTime: formatTime))
+            MonitorView(
+                status: PolicyEngine.status(model, now: now).addingOperationDetails(from: root), header: header, options: options,
+                formatTime: formatTime))
     }
 
     /// Seconds from `5`, `2.5`, `500ms`, `10s`, `1m` (Pacemaker's TIMESPEC, without ISO 8601 periods).
