@@ -35,7 +35,8 @@ import XML
         """
 
     func status() throws -> ClusterStatus {
-        PolicyEngine.status(try ClusterModel(cib: try XMLDocument.parse(Self.cib).root), now: 0)
+        let root = try XMLDocument.parse(Self.cib).root
+        return PolicyEngine.status(try ClusterModel(cib: root), now: 0).addingOperationDetails(from: root)
     }
 
     @Test func statusComesFromTheEnginesUnpacking() throws {

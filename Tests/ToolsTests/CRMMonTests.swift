@@ -153,9 +153,10 @@ let monitorCIB = """
     @Test func refusesWhatTheEngineDoesNotModelAndOptionsNotImplemented() throws {
         let scratch = try ScratchDirectory()
         let environment = ["CIB_file": try scratch.write("cib.xml", resourceCIB)]
+        // A promotable clone: the engine refuses it, and so does crm_mon, with the engine's reason.
         let clones = try ToolProcess.ours("crm_mon", ["-1"], environment: environment)
         #expect(clones.status == 3)
-        #expect(clones.standardError.contains("not supported by this policy engine yet"))
+        #expect(clones.standardError.contains("Cannot show this CIB: ") && clones.standardError.contains("not supported"))
         let tickets = try ToolProcess.ours("crm_mon", ["-1", "-c"], environment: ["CIB_file": try scratch.write("t.xml", monitorCIB)])
         #expect(tickets.status == 3)
         #expect(tickets.standardError.contains("--tickets is not supported yet"))
