@@ -118,6 +118,25 @@ struct LRMDServiceTests {
         }
     }
 
+    @Test func executeAndWaitIsRefusedOrEndsWithTheConnection() async throws {
+        try await withLRMD { socket, _ in
+            let client = try await LRMDClient.connect(socketPath: socket)
+            let unknown = OperationRequest(key: OperationKey(resource: "nope", action: "start"))
+            await #expect(throws: LRMDClientError.refused("no resource 'nope' is registered")) {
+                try await client.executeAndWait(unknown)
+            }
+            try await client.register(ResourceDefinition(id: "s", agent: Self.dummy, parameters: ["op_sleep": "5"]))
+            let start = OperationRequest(key: OperationKey(resource: "s", action: "start"))
+            let waiting = Task { try await client.executeAndWait(start) }
+            try await Task.sleep(for: .milliseconds(300))
+            await client.close()
+            await #expect(throws: LRMDClientError.disconnected) { try await waiting.value }
+            await #expect(throws: LRMDClientError.disconnected) {
+                try await client.executeAndWait(OperationRequest(key: OperationKey(resource: "s", action: "monitor")))
+            }
+        }
+    }
+
     @Test func peersOutsideThePolicyAreRefused() async throws {
         let nobody = PeerPolicy(allowedUsers: [], allowedGroup: nil)
         try await withLRMD(policy: nobody) { socket, _ in

@@ -1,0 +1,53 @@
+import ResourceAgents
+
+/// Single operations of each variant alternating (bare, supervisor, lrmd, in an order that rotates every
+/// step), each timed alone: load from other processes then hits the variants of one step alike, and the median
+/// of the per-step differences ignores the steps a burst of load happened to hit.
+struct LRMPairedSamples {
+    var bare: [Double] = []
+    var supervisor: [Double] = []
+    var lrmd: [Double] = []
+
+    /// Runs `steps` steps of the selected variants; every figure is a wall time in milliseconds.
+    nonisolated(nonsending) static func measure(
+        steps: Int, variants: Set<String>, bare: () throws -> Void, supervisor: nonisolated(nonsending) () async -> Void,
+        lrmd: nonisolated(nonsending) () async throws -> Void
+    ) async throws -> LRMPairedSamples {
+        var samples = LRMPairedSamples()
+        let order = ["bare", "supervisor", "lrmd"].filter(variants.contains)
+        for step in 0..<steps {
+            for index in 0..<order.count {
+                let variant = order[(index + step) % order.count]
+                let start = ContinuousClock.now
+                switch variant {
+                case "bare": try bare()
+                case "supervisor": await supervisor()
+                default: try await lrmd()
+                }
+                let milliseconds = lrmSeconds(ContinuousClock.now - start) * 1000
+                switch variant {
+                case "bare": samples.bare.append(milliseconds)
+                case "supervisor": samples.supervisor.append(milliseconds)
+                default: samples.lrmd.append(milliseconds)
+                }
+            }
+        }
+        return samples
+    }
+
+    /// The median over steps of (lrmd − bare), in milliseconds.
+    var overhead: Double { lrmMedian(zip(bare, lrmd).map { $1 - $0 }) }
+
+    func print() {
+        guard !bare.isEmpty || !lrmd.isEmpty || !supervisor.isEmpty else { return }
+        let steps = max(bare.count, supervisor.count, lrmd.count)
+        let medianBare = lrmMedian(bare)
+        Swift.print("alternating single operations, medians over \(steps) steps:")
+        Swift.print("  bare posix_spawn + waitpid      \(lrmFormat(medianBare)) ms/op")
+        Swift.print("  process supervisor alone        \(lrmFormat(lrmMedian(supervisor))) ms/op")
+        Swift.print("  through lrmd's socket           \(lrmFormat(lrmMedian(lrmd))) ms/op")
+        Swift.print(
+            "  lrmd overhead (median of steps) \(lrmFormat(overhead)) ms/op = \(lrmFormat(overhead / medianBare * 100))% of bare"
+        )
+    }
+}
