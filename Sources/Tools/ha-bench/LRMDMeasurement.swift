@@ -34,8 +34,13 @@ struct LRMDMeasurement: Sendable {
     }
 
     /// One operation, waited for.
-    nonisolated(nonsending) func once(_ client: LRMDClient) async throws {
-        try check(await client.executeAndWait(OperationRequest(key: OperationKey(resource: "bench0", action: action))))
+    /// One operation, waited for; returns how long lrmd saw the agent run (spawn to reaping), in milliseconds.
+    @discardableResult
+    nonisolated(nonsending) func once(_ client: LRMDClient) async throws -> Double {
+        let result = try await client.executeAndWait(
+            OperationRequest(key: OperationKey(resource: "bench0", action: action)))
+        try check(result)
+        return lrmSeconds(result.executionTime) * 1000
     }
 
     /// `resources × perResource` operations queued at once; returns when all have completed.

@@ -7,11 +7,13 @@ struct LRMPairedSamples {
     var bare: [Double] = []
     var supervisor: [Double] = []
     var lrmd: [Double] = []
+    /// lrmd's own measure of each agent run (from just before posix_spawn to reaping).
+    var lrmdAgentRun: [Double] = []
 
     /// Runs `steps` steps of the selected variants; every figure is a wall time in milliseconds.
     nonisolated(nonsending) static func measure(
         steps: Int, variants: Set<String>, bare: () throws -> Void, supervisor: nonisolated(nonsending) () async -> Void,
-        lrmd: nonisolated(nonsending) () async throws -> Void
+        lrmd: nonisolated(nonsending) () async throws -> Double
     ) async throws -> LRMPairedSamples {
         var samples = LRMPairedSamples()
         let order = ["bare", "supervisor", "lrmd"].filter(variants.contains)
@@ -22,7 +24,7 @@ struct LRMPairedSamples {
                 switch variant {
                 case "bare": try bare()
                 case "supervisor": await supervisor()
-                default: try await lrmd()
+                default: samples.lrmdAgentRun.append(try await lrmd())
                 }
                 let milliseconds = lrmSeconds(ContinuousClock.now - start) * 1000
                 switch variant {
@@ -46,6 +48,10 @@ struct LRMPairedSamples {
         Swift.print("  bare posix_spawn + waitpid      \(lrmFormat(medianBare)) ms/op")
         Swift.print("  process supervisor alone        \(lrmFormat(lrmMedian(supervisor))) ms/op")
         Swift.print("  through lrmd's socket           \(lrmFormat(lrmMedian(lrmd))) ms/op")
+        let outside = lrmMedian(zip(lrmd, lrmdAgentRun).map { $0 - $1 })
+        Swift.print(
+            "  lrmd: agent run as lrmd saw it  \(lrmFormat(lrmMedian(lrmdAgentRun))) ms/op, the rest \(lrmFormat(outside)) ms/op"
+        )
         Swift.print(
             "  lrmd overhead (median of steps) \(lrmFormat(overhead)) ms/op = \(lrmFormat(overhead / medianBare * 100))% of bare"
         )
