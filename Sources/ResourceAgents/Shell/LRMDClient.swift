@@ -272,7 +272,8 @@ final class LRMDClientHandler: ChannelInboundHandler, Sendable {
                 state.pendingExecutions = [:]
                 state.resultWaiters = [:]
             }
-            return (Array(state.pending.values), Array(state.resultWaiters.values) + Array(state.pendingExecutions.values))
+            let waiters = Array(state.resultWaiters.values) + Array(state.pendingExecutions.values)
+            return (Array(state.pending.values), waiters)
         }
         for continuation in pending { continuation.resume(throwing: LRMDClientError.disconnected) }
         for waiter in waiters { waiter.resume(throwing: LRMDClientError.disconnected) }

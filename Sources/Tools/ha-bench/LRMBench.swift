@@ -61,7 +61,9 @@ struct LRMBench: AsyncParsableCommand {
             resource: "bench0", agent: identifier, action: action, parameters: ["state": "\(directory)/bench0"])
         let command = invocation.command(path: path, settings: settings)
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        print("lrm benchmark: \(agent) \(action); client on a \(client); \(cores) cores; load average \(lrmLoadAverage())")
+        print(
+            "lrm benchmark: \(agent) \(action); client on a \(client); \(cores) cores; load average \(lrmLoadAverage())"
+        )
         let measurement = LRMDMeasurement(
             locator: locator, settings: settings, directory: directory, agent: identifier, action: action)
         let plan = LRMBenchPlan(
@@ -144,7 +146,9 @@ struct LRMTiming {
     var ownCPUPerOperation: Double { ownCPU / Double(count) * 1000 }
     var childCPUPerOperation: Double { childCPU / Double(count) * 1000 }
 
-    nonisolated(nonsending) static func measure(_ count: Int, _ body: nonisolated(nonsending) () async throws -> Void) async throws -> LRMTiming {
+    nonisolated(nonsending) static func measure(
+        _ count: Int, _ body: nonisolated(nonsending) () async throws -> Void
+    ) async throws -> LRMTiming {
         let own = lrmProcessCPUSeconds(children: false)
         let child = lrmProcessCPUSeconds(children: true)
         let switches = lrmContextSwitches()
@@ -180,8 +184,11 @@ struct LRMReport {
             "  bare posix_spawn + waitpid      \(lrmFormat(bare)) ms/op  (agent CPU \(lrmFormat(agentCPU)) ms/op)")
         Swift.print("  process supervisor alone        \(lrmFormat(supervisor)) ms/op")
         Swift.print("  through lrmd's socket           \(lrmFormat(lrmd)) ms/op")
-        let switches = [samples.bare, samples.supervisor, samples.lrmd].map { lrmFormat(lrmMedian($0.map(\.switchesPerOperation))) }
-        Swift.print("  context switches/op             bare \(switches[0]), supervisor \(switches[1]), lrmd \(switches[2])")
+        let switches = [samples.bare, samples.supervisor, samples.lrmd].map {
+            lrmFormat(lrmMedian($0.map(\.switchesPerOperation)))
+        }
+        Swift.print(
+            "  context switches/op             bare \(switches[0]), supervisor \(switches[1]), lrmd \(switches[2])")
         Swift.print(
             "  lrmd wall overhead              \(lrmFormat(overhead)) ms/op = \(lrmFormat(overhead / bare * 100))% of bare"
         )

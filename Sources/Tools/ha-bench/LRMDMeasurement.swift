@@ -44,7 +44,9 @@ struct LRMDMeasurement: Sendable {
     }
 
     /// `resources × perResource` operations queued at once; returns when all have completed.
-    nonisolated(nonsending) func throughput(_ client: LRMDClient, resources: Int, perResource: Int) async throws -> LRMTiming {
+    nonisolated(nonsending) func throughput(
+        _ client: LRMDClient, resources: Int, perResource: Int
+    ) async throws -> LRMTiming {
         for index in 0..<resources {
             let id = "bench\(index)"
             try await client.register(

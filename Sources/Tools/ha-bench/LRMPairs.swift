@@ -12,7 +12,8 @@ struct LRMPairedSamples {
 
     /// Runs `steps` steps of the selected variants; every figure is a wall time in milliseconds.
     nonisolated(nonsending) static func measure(
-        steps: Int, variants: Set<String>, bare: () throws -> Void, supervisor: nonisolated(nonsending) () async -> Void,
+        steps: Int, variants: Set<String>, bare: () throws -> Void,
+        supervisor: nonisolated(nonsending) () async -> Void,
         lrmd: nonisolated(nonsending) () async throws -> Double
     ) async throws -> LRMPairedSamples {
         var samples = LRMPairedSamples()
@@ -49,11 +50,9 @@ struct LRMPairedSamples {
         Swift.print("  process supervisor alone        \(lrmFormat(lrmMedian(supervisor))) ms/op")
         Swift.print("  through lrmd's socket           \(lrmFormat(lrmMedian(lrmd))) ms/op")
         let outside = lrmMedian(zip(lrmd, lrmdAgentRun).map { $0 - $1 })
-        Swift.print(
-            "  lrmd: agent run as lrmd saw it  \(lrmFormat(lrmMedian(lrmdAgentRun))) ms/op, the rest \(lrmFormat(outside)) ms/op"
-        )
-        Swift.print(
-            "  lrmd overhead (median of steps) \(lrmFormat(overhead)) ms/op = \(lrmFormat(overhead / medianBare * 100))% of bare"
-        )
+        let agentRun = lrmFormat(lrmMedian(lrmdAgentRun))
+        Swift.print("  lrmd: agent run as lrmd saw it  \(agentRun) ms/op, the rest \(lrmFormat(outside)) ms/op")
+        let percent = lrmFormat(overhead / medianBare * 100)
+        Swift.print("  lrmd overhead (median of steps) \(lrmFormat(overhead)) ms/op = \(percent)% of bare")
     }
 }
