@@ -9,7 +9,7 @@ extension Frame {
     private var contentSize: Int {
         switch self {
         case .heartbeat: 8
-        case .data(let unit): 21 + unit.payload.readableBytes
+        case .data(let unit): 29 + unit.payload.readableBytes
         case .order(let record): 18 + 16 * record.runs.count
         case .status: 32
         case .nack(let nack): 14 + 16 * nack.ranges.count
@@ -30,6 +30,7 @@ extension Frame {
             buffer.writeInteger(unit.view.rawValue)
             buffer.writeInteger(unit.origin.rawValue)
             buffer.writeInteger(unit.sequence)
+            buffer.writeInteger(unit.message)
             buffer.writeInteger(UInt8((unit.isFirst ? 1 : 0) | (unit.isLast ? 2 : 0)))
             var payload = unit.payload
             buffer.writeBuffer(&payload)
@@ -96,14 +97,16 @@ extension Frame {
         case 1:
             return content.readInteger(as: UInt64.self).map { .heartbeat(view: ViewID($0)) }
         case 2:
-            guard let (view, origin, sequence) = content.readMultipleIntegers(as: (UInt64, UInt32, UInt64).self),
-                let flags = content.readInteger(as: UInt8.self), flags & 0xFC == 0, sequence > 0
+            guard
+                let (view, origin, sequence, message) = content.readMultipleIntegers(
+                    as: (UInt64, UInt32, UInt64, UInt64).self),
+                let flags = content.readInteger(as: UInt8.self), flags & 0xFC == 0, sequence > 0, message > 0
             else { return nil }
             let payload = content.readSlice(length: content.readableBytes) ?? ByteBuffer()
             return .data(
                 DataUnit(
-                    view: ViewID(view), origin: NodeID(origin), sequence: sequence, isFirst: flags & 1 != 0, isLast: flags & 2 != 0,
-                    payload: payload))
+                    view: ViewID(view), origin: NodeID(origin), sequence: sequence, message: message,
+                    isFirst: flags & 1 != 0, isLast: flags & 2 != 0, payload: payload))
         case 3:
             return decodeOrder(&content)
         case 4:

@@ -22,19 +22,17 @@ struct MessagingBenchNode: AsyncParsableCommand {
     @Option var keyFile: String
     @Flag var noCrypto = false
     @Option var window = GroupMessaging.Configuration().window
+    @Option var transport = BenchTransport.ucast
+    @Option var links = 1
+    @Flag var netns = false
 
     func run() async throws {
         let loaded = try AuthKeysFile.load(path: keyFile)
-        var links: [NodeID: SocketAddress] = [:]
-        for peer in 1...nodes where peer != id {
-            links[NodeID(UInt32(peer))] = try SocketAddress(ipAddress: "127.0.0.\(peer)", port: port)
-        }
+        let peers = (1...nodes).filter { $0 != id }.map { NodeID(UInt32($0)) }
         var configuration = NodeConfiguration(
             node: NodeID(UInt32(id)), clusterName: "ha-bench",
-            links: [LinkConfiguration(bind: try SocketAddress(ipAddress: "127.0.0.\(id)", port: port),
-                kind: .unicast(peers: links))],
-            keys: loaded.keys, activeKeyNumber: loaded.active, encrypt: !noCrypto,
-            expectedNodes: links.keys.sorted())
+            links: try (0..<links).map { try transport.link($0, node: id, nodes: nodes, port: port, netns: netns) },
+            keys: loaded.keys, activeKeyNumber: loaded.active, encrypt: !noCrypto, expectedNodes: peers)
         configuration.detector.initdead = .seconds(30)
         configuration.messaging.window = window
         let driver = BenchDriver(
@@ -54,6 +52,8 @@ struct MessagingBenchNode: AsyncParsableCommand {
         print(driver.report(rssKB: memory.rss, hwmKB: memory.hwm))
         let statistics = try await node.statistics()
         print("DROPS id=\(id) data=\(statistics.dataDrops.total) heartbeat=\(statistics.heartbeatDrops.total)")
+        let health = statistics.links.enumerated().map { "link\($0.offset)=\($0.element.map(\.description).joined(separator: ","))" }
+        print("LINKS id=\(id) \(health.joined(separator: " "))")
         try await Task.sleep(for: .milliseconds(300))  // let slower peers finish their last retransmissions
         try await node.shutdown()
         if !finished { throw ExitCode(2) }
@@ -66,5 +66,33 @@ struct MessagingBenchNode: AsyncParsableCommand {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
         }
         return (value("VmRSS:"), value("VmHWM:"))
+    }
+}
+
+/// How benchmark nodes reach each other: Heartbeat's three media.
+enum BenchTransport: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case ucast, mcast, bcast
+
+    /// Link `index` of node `node`: on loopback 127.0.0.<node>; in namespaces 10.<232+index>.0.<node> on eth<index>
+    /// (multicast group 239.192.<77+index>.1, broadcast 10.<232+index>.0.255).
+    func link(_ index: Int, node: Int, nodes: Int, port: Int, netns: Bool) throws -> LinkConfiguration {
+        func address(_ host: Int) -> String { netns ? "10.\(232 + index).0.\(host)" : "127.0.0.\(host)" }
+        let bind = try SocketAddress(ipAddress: address(node), port: port)
+        let interface = netns ? "eth\(index)" : nil
+        switch self {
+        case .ucast:
+            var peers: [NodeID: SocketAddress] = [:]
+            for peer in 1...nodes where peer != node {
+                peers[NodeID(UInt32(peer))] = try SocketAddress(ipAddress: address(peer), port: port)
+            }
+            return LinkConfiguration(bind: bind, kind: .unicast(peers: peers))
+        case .mcast:
+            let group = try SocketAddress(ipAddress: "239.192.\(77 + index).1", port: port)
+            return LinkConfiguration(bind: bind, kind: .multicast(group: group, interface: interface, ttl: 1, loop: false))
+        case .bcast:
+            let target = netns ? "10.\(232 + index).0.255" : "127.255.255.255"
+            return LinkConfiguration(
+                bind: bind, kind: .broadcast(address: try SocketAddress(ipAddress: target, port: port), interface: interface))
+        }
     }
 }
