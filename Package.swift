@@ -79,7 +79,6 @@ let package = Package(
         tool("ha-status", ["Membership", argumentParser]),
         tool("ha", ["Membership", "Messaging", argumentParser]),
         tool("ha-keygen", ["Messaging", argumentParser]),
-        tool("messaging-sim", ["Simulation"]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging, lifecycle]),
         .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
 
