@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import NIOCore
 
 /// One network path to the peers (Heartbeat's `ucast`, `mcast`, `bcast` media). Data uses the bound port, and
@@ -90,6 +90,8 @@ public struct NodeConfiguration: Sendable {
 extension Incarnation {
     /// The current wall-clock time in nanoseconds: later runs get larger incarnations.
     public static func fromWallClock() -> Incarnation {
-        Incarnation(UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000_000)))
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Incarnation(UInt64(max(0, now.tv_sec)) * 1_000_000_000 + UInt64(max(0, now.tv_nsec)))
     }
 }

@@ -25,7 +25,7 @@ struct MessagingBench: AsyncParsableCommand {
     @Option(help: "Flow-control window: own units in flight per sender.") var window = GroupMessaging.Configuration().window
     @Flag(help: "Run the nodes in network namespaces, one bridge per link (needs root and ip netns).") var netns = false
     @Option(help: "Medium: ucast (loopback or namespaces), mcast or bcast (namespaces only).")
-    var transport = BenchTransport.ucast
+    var transport = "ucast"
     @Option(help: "Links per node (2 needs --netns); data fails over between them.") var links = 1
     @Option(help: "With --netns: take the last node's link 0 down this many seconds after start (failover).")
     var cutLinkAfter: Int?
@@ -37,8 +37,11 @@ struct MessagingBench: AsyncParsableCommand {
         guard seconds > 0 && seconds <= 600 && latencySeconds > 0 && latencySeconds <= 600 else {
             throw ValidationError("--seconds and --latency-seconds must be 1…600")
         }
+        guard ["ucast", "mcast", "bcast"].contains(transport) else {
+            throw ValidationError("--transport must be ucast, mcast or bcast")
+        }
         guard (1...2).contains(links) else { throw ValidationError("--links must be 1 or 2") }
-        guard netns || (transport == .ucast && links == 1 && cutLinkAfter == nil) else {
+        guard netns || (transport == "ucast" && links == 1 && cutLinkAfter == nil) else {
             throw ValidationError("mcast, bcast, --links 2 and --cut-link-after need --netns")
         }
         if netns && !MessagingNamespaces.isAvailable {
@@ -54,7 +57,12 @@ struct MessagingBench: AsyncParsableCommand {
         let secret = try AuthKeysFile.generateSecret()
         try AuthKeysFile.write(
             AuthKeys(activeKeyNumber: 1, entries: [1: .init(method: "hmac-sha256", secret: secret)]), to: keyFile)
+        // The nodes run ha-messaging-node from beside this executable (Messaging and NIO only, no Foundation).
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("ha-messaging-node")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw ValidationError("\(executable.path) is missing: swift build --product ha-messaging-node")
+        }
         let namespaces = netns ? try MessagingNamespaces(count: nodes, links: links) : nil
         defer { namespaces?.tearDown() }
         var processes: [(Process, Pipe)] = []
@@ -104,9 +112,9 @@ struct MessagingBench: AsyncParsableCommand {
 
     private func nodeArguments(id: Int, keyFile: String) -> [String] {
         var arguments = [
-            "messaging-node", "--id", "\(id)", "--nodes", "\(nodes)", "--size", "\(size)", "--seconds", "\(seconds)",
+            "--id", "\(id)", "--nodes", "\(nodes)", "--size", "\(size)", "--seconds", "\(seconds)",
             "--senders", "\(senders)", "--latency-seconds", "\(latencySeconds)", "--port", "\(port)",
-            "--key-file", keyFile, "--window", "\(window)", "--transport", transport.rawValue, "--links", "\(links)",
+            "--key-file", keyFile, "--window", "\(window)", "--transport", transport, "--links", "\(links)",
         ]
         if netns { arguments.append("--netns") }
         if noCrypto { arguments.append("--no-crypto") }
