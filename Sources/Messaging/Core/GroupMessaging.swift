@@ -105,7 +105,7 @@ public struct GroupMessaging: Sendable {
         let units = Swift.max(1, (size + configuration.maximumUnitPayload - 1) / configuration.maximumUnitPayload)
         switch phase {
         case .operational(let stream) where queued.isEmpty:
-            return stream.ownUnstable + units <= stream.sendingWindow(configuration.window) || stream.ownUnstable == 0
+            return stream.ownUnstable + units <= configuration.window || stream.ownUnstable == 0
         default:
             return queued.count < configuration.window
         }

@@ -86,7 +86,6 @@ extension ViewStream {
 extension GroupMessaging {
     mutating func tick(at now: Instant, into output: inout Output) {
         if var stream = takeOperational() {
-            stream.ticks += 1
             stream.requestMissing(at: now, interval: configuration.retransmitInterval, into: &output)
             if stream.needsStatus { output.multicast.append(stream.statusFrame()) }
             phase = .operational(stream)

@@ -64,11 +64,6 @@ struct ViewStream: Sendable {
     /// `delivered` when we last reported status.
     var reportedDelivered: UInt64 = 0
     var isStatusDue = true
-    /// Ticks seen in this view, and per peer the tick in which a new unit of it last arrived: peers heard within
-    /// `activeTicks` are *active senders*, and flow control shares the window with them (see `sendingWindow`).
-    var ticks: UInt64 = 0
-    var lastActive: [NodeID: UInt64] = [:]
-    static let activeTicks: UInt64 = 20
 
     init(view: View, local: Member, window: Int, delivered: [Member: UInt64] = [:]) {
         self.view = view
@@ -85,13 +80,6 @@ struct ViewStream: Sendable {
     static func modify(_ state: inout SenderState?, _ body: (inout SenderState) -> Void) {
         guard state != nil else { return }
         body(&state!)
-    }
-    /// How many own units may be unstable: the whole window while we send alone, an equal share of it while other
-    /// members sent within the last `activeTicks` ticks (at least an eighth), so a flooding sender queues fewer units
-    /// ahead of everyone else's messages (fairness; Docs/Protocols/Messaging.md).
-    func sendingWindow(_ window: Int) -> Int {
-        let active = lastActive.values.reduce(0) { $0 + (ticks - $1 <= Self.activeTicks ? 1 : 0) }
-        return Swift.max(window / (1 + active), Swift.max(1, window / 8))
     }
     /// Own units sent and not yet stable: what flow control bounds.
     var ownUnstable: Int { Int(ownNext - 1 - ownStable) }
@@ -140,7 +128,6 @@ struct ViewStream: Sendable {
         guard unit.sequence > contiguous, unit.sequence <= Swift.max(contiguous, ordered) + UInt64(window),
             !isStable(unit.origin, unit.sequence)
         else { return false }
-        if unit.origin != local.node { lastActive[unit.origin] = ticks }
         Self.modify(&senders[unit.origin]) { state in
             state.units[unit.sequence] = unit
             state.highestKnown = Swift.max(state.highestKnown, unit.sequence)
