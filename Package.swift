@@ -55,7 +55,7 @@ let package = Package(
         // Libraries.
         .target(name: "XML", dependencies: ["CLibXML2"], swiftSettings: strict),
         .target(
-            name: "Messaging", dependencies: ["COpenSSL", nioCore, nioPosix, logging, metrics, lifecycle, collections],
+            name: "Messaging", dependencies: ["COpenSSL", nioCore, nioPosix, logging, collections],
             swiftSettings: optimized),
         .target(name: "Membership", dependencies: ["Messaging", nioCore, nioPosix, logging, lifecycle, collections], swiftSettings: strict),
         .target(name: "ResourceAgents", dependencies: ["XML", logging, metrics, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
@@ -80,6 +80,7 @@ let package = Package(
         tool("ha-status", ["Membership", argumentParser]),
         tool("ha", ["Membership", "Messaging", argumentParser]),
         tool("ha-keygen", ["Messaging", argumentParser]),
+        tool("ha-messaging-node", ["Messaging", nioCore, logging]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging, lifecycle]),
         .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
 
