@@ -78,9 +78,12 @@ let resourceCIB = toolCIB(resources: """
     @Test func liveClusterCommandsFailClearly() throws {
         let scratch = try ScratchDirectory()
         let environment = ["CIB_file": try scratch.write("cib.xml", resourceCIB)]
-        let why = try ToolProcess.ours("crm_resource", ["-r", "d1", "--why"], environment: environment)
-        #expect(why.status == 102)
-        #expect(why.standardError.contains("needs the live cluster"))
+        let wait = try ToolProcess.ours("crm_resource", ["--wait"], environment: environment)
+        #expect(wait.status == 102)
+        #expect(wait.standardError.contains("needs the live cluster"))
+        let restart = try ToolProcess.ours("crm_resource", ["-r", "d1", "--restart"], environment: environment)
+        #expect(restart.status == 102)
+        #expect(restart.standardError.contains("--restart needs a running cluster"))
         #expect(try ToolProcess.ours("crm_resource", ["-L"]).status == 102)
     }
 
