@@ -62,6 +62,7 @@ let package = Package(
         .target(
             name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, lifecycle, collections],
             swiftSettings: strict),
+        .target(name: "Launcher", dependencies: ["Membership", "Messaging", logging, collections], swiftSettings: strict),
         .target(name: "Simulation", dependencies: ["Messaging", "Membership", "CRM"], swiftSettings: optimized),
 
         // Daemons and tools.
@@ -77,7 +78,7 @@ let package = Package(
         tool("heartbeat", ["Membership", "Messaging", argumentParser, logging, lifecycle]),
         tool("crm_node", ["Membership", argumentParser]),
         tool("ha-status", ["Membership", argumentParser]),
-        tool("ha", ["Membership", "Messaging", argumentParser]),
+        tool("ha", ["Launcher", "Membership", "Messaging", "CRM", "XML", argumentParser, logging]),
         tool("ha-keygen", ["Messaging", argumentParser]),
         tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging, lifecycle]),
         .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
@@ -93,6 +94,7 @@ let package = Package(
         .testTarget(name: "ResourceAgentsTests", dependencies: ["ResourceAgents"], swiftSettings: strict),
         .testTarget(name: "CRMTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "Messaging"], swiftSettings: strict),
         .testTarget(name: "ToolsTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
     ]
 )
