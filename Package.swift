@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, lifecycle, collections],
             swiftSettings: strict),
-        .target(name: "Launcher", dependencies: ["Membership", "Messaging", logging, collections], swiftSettings: strict),
+        .target(name: "Launcher", dependencies: ["CRM", "XML", "Membership", "Messaging", logging, collections], swiftSettings: strict),
         .target(name: "Simulation", dependencies: ["Messaging", "Membership", "CRM"], swiftSettings: optimized),
 
         // Daemons and tools.
@@ -80,7 +80,7 @@ let package = Package(
         tool("ha-status", ["Membership", argumentParser]),
         tool("ha", ["Launcher", "Membership", "Messaging", "CRM", "XML", argumentParser, logging]),
         tool("ha-keygen", ["Messaging", argumentParser]),
-        tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging, lifecycle]),
+        tool("ha-bench", ["Launcher", "CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging, lifecycle]),
         .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
 
         // Examples.
@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "ResourceAgentsTests", dependencies: ["ResourceAgents"], swiftSettings: strict),
         .testTarget(name: "CRMTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
-        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "Messaging"], swiftSettings: strict),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "Messaging", "CRM", "XML"], swiftSettings: strict),
         .testTarget(name: "ToolsTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
     ]
 )

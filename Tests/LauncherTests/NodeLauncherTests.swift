@@ -70,7 +70,8 @@ struct NodeLauncherTests {
             commands: node.commands, environment: ProcessInfo.processInfo.environment,
             settings: .init(restartDelay: .milliseconds(50)), logger: Self.logger)
         async let status = launcher.run()
-        #expect(await node.wait(seconds: 10) { node.events == ["start heartbeat", "start lrmd", "start crmd"] })
+        // Without readiness sockets the fakes start back to back, so their lines may come in any order.
+        #expect(await node.wait(seconds: 10) { Set(node.events) == ["start heartbeat", "start lrmd", "start crmd"] }, "\(node.events)")
         let first = try #require(launcher.runningPIDs[.lrmd])
         kill(first, SIGKILL)
         let restarted = await node.wait(seconds: 10) {

@@ -32,9 +32,12 @@ enum DaemonProcess {
     static let setpriv: String? = ["/usr/bin/setpriv", "/bin/setpriv"].first { access($0, X_OK) == 0 }
 
     /// Spawns `command` in its own process group (so a terminal's Ctrl-C reaches only `ha start`, which
-    /// stops the daemons in order), stdin from /dev/null, stdout and stderr inherited. Returns the pid or
-    /// an error text.
-    static func spawn(_ command: DaemonCommand, environment: [String: String]) -> Result<Int32, SpawnError> {
+    /// stops the daemons in order), stdin from /dev/null, stdout and stderr inherited or appended to
+    /// `output`. Returns the pid or an error text. Call it from a thread that outlives the child: the
+    /// parent-death signal follows the spawning thread.
+    static func spawn(
+        _ command: DaemonCommand, environment: [String: String], output: String? = nil
+    ) -> Result<Int32, SpawnError> {
         var argv = [command.path] + command.arguments
         if let setpriv { argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv }
         let envp = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -56,6 +59,10 @@ enum DaemonProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let output {
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         _ = addCloseFrom?(&actions, 3)
         let program = argv[0]
         let status = withCStrings(argv) { argv in
