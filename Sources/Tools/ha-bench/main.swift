@@ -11,6 +11,7 @@ struct HABench: AsyncParsableCommand {
             MessagingBenchNode.self,
             MembershipBench.self,
             LRMBench.self,
+            FailoverBench.self,
         ])
 }
 
