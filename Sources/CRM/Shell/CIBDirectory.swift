@@ -87,15 +87,21 @@ public struct CIBDirectory: Sendable {
     /// `cib-last-written` set to `writtenAt`.
     /// - Throws: `digestMismatch` when the current `cib.xml` was altered behind our back (nothing is
     ///   written then), `writeFailed` on I/O errors (the previous `cib.xml` stays in place).
-    public func save(_ document: CIBDocument, writtenAt: String) throws(CIBStoreError) {
+    /// With `keepingStatus` (the crmd's replica) the copy is stored exactly as given, status and
+    /// `num_updates` included, and the current file is backed up only when `backingUp` is set.
+    public func save(
+        _ document: CIBDocument, writtenAt: String, keepingStatus: Bool = false, backingUp: Bool = true
+    ) throws(CIBStoreError) {
         try ensureDirectory()
         if exists {
             _ = try verifiedDocument(at: cibPath)
-            try backUpCurrent()
+            if backingUp { try backUpCurrent() }
         }
         let copy = document.xml.copy()
-        copy.root.firstChild(named: "status")?.remove()
-        try? copy.root.setAttribute("num_updates", "0")
+        if !keepingStatus {
+            copy.root.firstChild(named: "status")?.remove()
+            try? copy.root.setAttribute("num_updates", "0")
+        }
         try? copy.root.setAttribute("cib-last-written", writtenAt)
         let digest = CIBDigest.onDisk(copy.root)
         try CIBFileIO.writeAtomically(Array(copy.serialized(pretty: true).utf8), to: cibPath)

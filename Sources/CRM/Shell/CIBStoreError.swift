@@ -12,7 +12,7 @@ public enum CIBStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corrupt(path: String, reason: String, newestValidBackup: String?)
     /// The file does not match its digest (truncated or edited by hand).
     case digestMismatch(path: String, expected: String, actual: String, newestValidBackup: String?)
-    /// No live cluster connection exists yet; set CIB_file or CIB_shadow.
+    /// No crmd answers on the local socket (Pacemaker: "Transport endpoint is not connected").
     case noLiveCluster
     /// A shadow copy name is unusable or the shadow does not exist.
     case shadow(String)
@@ -41,7 +41,7 @@ public enum CIBStoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): digest mismatch (expected \(expected), found \(actual)): the file was truncated or edited"
                 + CIBStoreError.backupHint(backup)
         case .noLiveCluster:
-            return "no live cluster connection yet: set CIB_file=PATH or CIB_shadow=NAME to work on a file"
+            return "Transport endpoint is not connected"
         case .shadow(let why): return why
         }
     }

@@ -33,7 +33,7 @@ public struct NodePlan: Sendable {
                 readinessSocket: directories.heartbeatSocket),
             .lrmd: DaemonCommand(
                 path: executable(.lrmd), arguments: ["--run-dir", directories.run] + level, readinessSocket: lrmdSocket),
-            .crmd: DaemonCommand(path: executable(.crmd), arguments: directoryOptions + level),
+            .crmd: DaemonCommand(path: executable(.crmd), arguments: directoryOptions + ["--log-level", crmdLogLevel]),
         ]
     }
 
@@ -44,6 +44,15 @@ public struct NodePlan: Sendable {
         environment["HA_RUN_DIR"] = directories.run
         environment["HA_STATE_DIR"] = directories.state
         return environment
+    }
+
+    /// crmd knows debug, info, notice, warning and error.
+    var crmdLogLevel: String {
+        switch logLevel {
+        case "trace": return "debug"
+        case "critical": return "error"
+        default: return logLevel
+        }
     }
 
     /// The daemons whose executable is missing.

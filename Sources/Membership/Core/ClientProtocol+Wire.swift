@@ -131,6 +131,11 @@ extension ByteBuffer {
     mutating func writeGroupChange(_ change: GroupChange) {
         writeShortString(change.group)
         for list in [change.members, change.joined, change.left] { writeList(list) { $0.writeGroupMember($1) } }
+        // Optional trailer (absent from older daemons): the agreed position.
+        if let position = change.agreedAt {
+            writeInteger(position.view.rawValue)
+            writeInteger(position.index)
+        }
     }
 
     mutating func readGroupChange() throws(MembershipWireError) -> GroupChange {
@@ -138,7 +143,12 @@ extension ByteBuffer {
         let members = try readList("members") { b throws(MembershipWireError) in try b.readGroupMember() }
         let joined = try readList("joined") { b throws(MembershipWireError) in try b.readGroupMember() }
         let left = try readList("left") { b throws(MembershipWireError) in try b.readGroupMember() }
-        return GroupChange(group: group, members: members, joined: joined, left: left)
+        var agreedAt: GroupPosition?
+        if readableBytes > 0 {
+            let view: UInt64 = try read("agreed view")
+            agreedAt = GroupPosition(view: ViewID(view), index: try read("agreed index"))
+        }
+        return GroupChange(group: group, members: members, joined: joined, left: left, agreedAt: agreedAt)
     }
 
     mutating func writeStatus(_ status: DaemonStatus) {

@@ -34,14 +34,43 @@ public struct GroupChange: Sendable, Hashable {
     public var joined: [GroupMember]
     /// Who left (or was on a node that left the view).
     public var left: [GroupMember]
+    /// Where in the agreed stream the change happened, when the group's membership is agreed there: every
+    /// daemon of the view reports the same position with the same members (see `GroupPosition`). `nil` for
+    /// changes made while the daemons of a new view still merge their group lists, and from older daemons.
+    public var agreedAt: GroupPosition?
 
     /// Builds a change.
-    public init(group: String, members: [GroupMember], joined: [GroupMember], left: [GroupMember]) {
+    public init(
+        group: String, members: [GroupMember], joined: [GroupMember], left: [GroupMember],
+        agreedAt: GroupPosition? = nil
+    ) {
         self.group = group
         self.members = members
         self.joined = joined
         self.left = left
+        self.agreedAt = agreedAt
     }
+}
+
+/// A point of the agreed message stream: the membership view and the number of messages delivered in it
+/// before (and including) the one that made the change; 0 is the view's own delivery. Positions grow within
+/// a view, and view ids grow, so `(view.epoch, index)` grows along the stream and is the same on every node.
+public struct GroupPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The membership view.
+    public var view: ViewID
+    /// Messages delivered in `view` up to this point.
+    public var index: UInt64
+
+    /// Names a position.
+    public init(view: ViewID, index: UInt64) {
+        self.view = view
+        self.index = index
+    }
+
+    public static func < (lhs: GroupPosition, rhs: GroupPosition) -> Bool {
+        (lhs.view.epoch, lhs.index) < (rhs.view.epoch, rhs.index)
+    }
+    public var description: String { "\(view.epoch).\(index)" }
 }
 
 /// One configured node as the daemon sees it (for `crm_node -l` and the status tool).

@@ -44,6 +44,13 @@ public struct GroupCore: Sendable {
     var pendingViews: [ViewID: MembershipView] = [:]
     /// The last view delivered to clients.
     public private(set) var deliveredView: MembershipView?
+    /// Messages delivered since `deliveredView` (the position of the last one).
+    var positionInView: UInt64 = 0
+    /// Members of `deliveredView` whose daemon's join list was delivered in it.
+    var joinListsSeen: Set<Member> = []
+    /// Whether every member's join list was delivered: from then on every daemon of the view holds the same
+    /// groups, and group changes carry their agreed position.
+    var isGroupListAgreed = false
 
     /// Builds the data side of one node.
     public init(messaging: GroupMessaging) {
@@ -92,9 +99,10 @@ public struct GroupCore: Sendable {
             switch directive {
             case .send(let frames, let destination): directives.append(.sendFrames(frames, to: destination))
             case .deliver(.view(let view)): directives += viewDelivered(view)
-            case .deliver(.message(let from, var payload, _)):
+            case .deliver(.message(let from, var payload, let view)):
+                positionInView += 1
                 guard let operation = try? GroupOperation.decode(&payload) else { continue }
-                directives += groups.apply(operation, from: from).map(Directive.deliverGroup)
+                directives += applied(operation, from: from, at: GroupPosition(view: view, index: positionInView))
             }
         }
         return directives
@@ -104,10 +112,40 @@ public struct GroupCore: Sendable {
         guard let installed = pendingViews.removeValue(forKey: view.id) else { return [] }
         pendingViews = pendingViews.filter { $0.key > view.id }
         deliveredView = installed
+        positionInView = 0
+        joinListsSeen = []
+        isGroupListAgreed = false
         var directives: [Directive] = [.deliverView(installed)]
         directives += groups.viewDelivered(view).map(Directive.deliverGroup)
+        // Sent even when empty: the last member's list marks the point where all daemons agree on the groups.
         let mine = localMembers.mapValues { Array($0).sorted() }
-        if !mine.isEmpty { directives += ordered(.submitted(GroupOperation.joinList(mine).encoded)) }
+        directives += ordered(.submitted(GroupOperation.joinList(mine).encoded))
+        return directives
+    }
+
+    /// Applies an ordered group operation. Once the group lists are agreed, changes carry their position;
+    /// the join list that completes the agreement is followed by an agreed change for every local group.
+    private mutating func applied(_ operation: GroupOperation, from sender: Member, at position: GroupPosition)
+        -> [Directive]
+    {
+        let wasAgreed = isGroupListAgreed
+        let effects = groups.apply(operation, from: sender).map { effect -> GroupEffect in
+            guard wasAgreed, case .changed(var change) = effect else { return effect }
+            change.agreedAt = position
+            return .changed(change)
+        }
+        var directives = effects.map(Directive.deliverGroup)
+        guard !wasAgreed, case .joinList = operation, let view = deliveredView, view.id == position.view else {
+            return directives
+        }
+        joinListsSeen.insert(sender)
+        guard view.view.members.allSatisfy({ joinListsSeen.contains($0) }) else { return directives }
+        isGroupListAgreed = true
+        for group in localMembers.keys.sorted() {
+            let change = GroupChange(
+                group: group, members: groups.members(of: group), joined: [], left: [], agreedAt: position)
+            directives.append(.deliverGroup(.changed(change)))
+        }
         return directives
     }
 }

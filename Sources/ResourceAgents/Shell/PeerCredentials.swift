@@ -11,7 +11,7 @@ public struct PeerCredentials: Sendable, Hashable {
     public var gid: UInt32
 
     /// Reads the credentials of a connected Unix-socket channel.
-    static func of(_ channel: any Channel) -> EventLoopFuture<PeerCredentials> {
+    public static func of(_ channel: any Channel) -> EventLoopFuture<PeerCredentials> {
         guard let provider = channel as? any SocketOptionProvider else {
             return channel.eventLoop.makeFailedFuture(PeerCredentialsError.unavailable)
         }

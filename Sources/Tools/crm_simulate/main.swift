@@ -12,7 +12,7 @@ struct CRMSimulate: ParsableCommand {
 
     @Option(name: [.customShort("x"), .customLong("xml-file")], help: "Read the CIB from this file.")
     var xmlFile: String?
-    @Flag(name: [.customShort("L"), .customLong("live-check")], help: "Connect to the live cluster (not available).")
+    @Flag(name: [.customShort("L"), .customLong("live-check")], help: "Run on the live cluster's CIB (through the local crmd).")
     var liveCheck = false
     @Option(name: [.customShort("G"), .customLong("save-graph")], help: "Save the transition graph here.")
     var saveGraph: String?
@@ -38,13 +38,24 @@ struct CRMSimulate: ParsableCommand {
     var opFail: [String] = []
 
     func run() throws {
+        let data: Data
+        let source: String
         if liveCheck {
-            throw ValidationError("crm_simulate: --live-check needs a running cluster, which is not available here; use -x FILE")
-        }
-        guard let xmlFile else { throw ValidationError("crm_simulate: give the CIB with -x FILE") }
-        guard let data = FileManager.default.contents(atPath: xmlFile) else {
-            FileHandle.standardError.write(Data("crm_simulate: cannot read \(xmlFile)\n".utf8))
-            throw ExitCode(66)
+            // The live CIB through the local crmd (or CIB_file/CIB_shadow when set, as Pacemaker's tools do).
+            guard let session = try? CIBSession() else {
+                FileHandle.standardError.write(Data("crm_simulate: CIB query failed: Input file not available\n".utf8))
+                throw ExitCode(66)
+            }
+            data = Data(session.document.xml.serialized().utf8)
+            source = "<live CIB>"
+        } else {
+            guard let xmlFile else { throw ValidationError("crm_simulate: give the CIB with -x FILE or -L") }
+            guard let contents = FileManager.default.contents(atPath: xmlFile) else {
+                FileHandle.standardError.write(Data("crm_simulate: cannot read \(xmlFile)\n".utf8))
+                throw ExitCode(66)
+            }
+            data = contents
+            source = xmlFile
         }
         var now: Int?
         if let setDatetime {
@@ -56,7 +67,7 @@ struct CRMSimulate: ParsableCommand {
         let result: TransitionResult
         do {
             // The typed model is all the engine needs: the CIB is streamed, never held as a whole tree.
-            var model = try ClusterModel.parsing(cibText: data, source: xmlFile)
+            var model = try ClusterModel.parsing(cibText: data, source: source)
             try applyWhatIf(&model)
             // Like Pacemaker: without -t or an execution-date in the CIB, "now" is the wall clock.
             if now == nil && model.executionDate == nil { now = Int(Date().timeIntervalSince1970) }

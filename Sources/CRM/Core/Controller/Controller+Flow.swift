@@ -89,7 +89,21 @@ extension Controller {
         }
         directives += nodeDirectives(nodes.handle(.viewInstalled(view, isDC: true)), at: now)
         directives += markUnseenNodesOutside(view, at: now)
+        directives += listConfiguredNodes(at: now)
         return directives
+    }
+
+    /// Lists every configured node (ha.cf) missing from the configuration's `nodes` section.
+    private mutating func listConfiguredNodes(at now: Instant?) -> [Directive] {
+        let listed = Set(
+            ((try? replication.document.cib.xml.select("/cib/configuration/nodes/node")) ?? []).compactMap {
+                $0[attribute: "id"]
+            })
+        let missing = configuration.names.sorted { $0.key < $1.key }.filter { !listed.contains("\($0.key)") }
+        guard !missing.isEmpty,
+            let body = try? StatusUpdates.configuredNodes(missing.map { (id: "\($0.key)", name: $0.value) })
+        else { return [] }
+        return submitInternal(body, at: now)
     }
 
     mutating func nodeDirectives(_ list: [NodeStatusTracker.Directive], at now: Instant?) -> [Directive] {

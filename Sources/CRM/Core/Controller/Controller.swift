@@ -34,7 +34,7 @@ public struct Controller {
     }
 
     /// Inputs.
-    public enum Event {
+    public enum Event: Sendable {
         /// Membership installed a new view of the crmd group.
         case viewInstalled(ControllerView)
         /// A group message was delivered in agreed order.
@@ -55,7 +55,7 @@ public struct Controller {
     }
 
     /// Outputs.
-    public enum Directive {
+    public enum Directive: Sendable {
         /// Multicast in agreed order to the crmd group.
         case broadcast(ControllerMessage)
         /// Write the CIB durably, then report `.persisted(sequence:)`.

@@ -16,6 +16,14 @@ public enum StatusUpdates {
                 allowCreate: false))
     }
 
+    /// Adds `<node id uname type="member">` entries to the configuration's `nodes` section (what Pacemaker's
+    /// DC does for the members it learns about); the policy engine only places resources on listed nodes.
+    public static func configuredNodes(_ nodes: [(id: String, name: String)]) throws(CIBError) -> String {
+        let entries = nodes.map { "<node id=\"\(xmlEscaped($0.id))\" uname=\"\(xmlEscaped($0.name))\" type=\"member\"/>" }
+        return try CIBUpdateBody.encode(
+            .modify(.scope(.nodes), try element("<nodes>" + entries.joined() + "</nodes>"), allowCreate: true))
+    }
+
     /// Marks an update body as the record of a transition's own result.
     public static func taggedAsTransitionResult(_ body: String) -> String {
         guard body.hasPrefix("<cib_update"), CIBUpdateBody.tag(of: body) == nil else { return body }

@@ -7,7 +7,7 @@ public enum CIBLocation: Equatable, Sendable {
     case file(path: String)
     /// `CIB_shadow=NAME`: the shadow copy `<CIB_shadow_dir>/shadow.NAME` (takes precedence over CIB_file).
     case shadow(name: String, path: String)
-    /// Neither variable set: the live cluster, which is not reachable yet.
+    /// Neither variable set: the live cluster, through the local crmd's socket.
     case live
 
     /// Resolves the location from environment variables (`CIB_shadow` first, then `CIB_file`).
@@ -38,32 +38,49 @@ public final class CIBSession {
     public let user: String
     /// The user's Unix groups, for `acl_group` entries.
     public let groups: [String]
-    /// The CIB as loaded and edited so far.
-    public private(set) var document: CIBDocument
+    /// The CIB as loaded and edited so far (for the live cluster: as the crmd showed it to this user, refreshed
+    /// after each change).
+    public internal(set) var document: CIBDocument
+    /// The crmd connection of a live session.
+    let crmd: CRMDClient?
+    /// `CIB_user` as given (the crmd honours it only for root and its own user).
+    let requestedUser: String?
 
-    /// Opens the CIB the environment names.
-    /// - Throws: `CIBStoreError.noLiveCluster` without CIB_file/CIB_shadow; load errors otherwise.
+    /// Opens the CIB the environment names: a file, a shadow, or without either the live cluster through
+    /// `<HA_RUN_DIR>/crmd.sock`.
+    /// - Throws: `CIBStoreError.noLiveCluster` when no crmd answers there; load errors otherwise.
     public init(
         environment: [String: String] = CIBSession.processEnvironment(), validator: (any CIBValidator)? = nil
     ) throws(CIBStoreError) {
         let location = CIBLocation.resolve(environment)
-        guard let path = location.path else { throw .noLiveCluster }
+        self.location = location
+        self.requestedUser = environment["CIB_user"].flatMap { $0.isEmpty ? nil : $0 }
+        self.user = requestedUser ?? CIBSession.effectiveUser()
+        self.groups = CIBSession.groups(of: user)
+        guard let path = location.path else {
+            let crmd = try Self.connect(environment)
+            self.crmd = crmd
+            self.document = try Self.fetch(from: crmd, user: requestedUser)
+            self.document.validator = validator
+            return
+        }
+        self.crmd = nil
         if path == "-" { throw .unreadable(path: "-", reason: "CIB_file=- (stdin) is not supported; name a file") }
         self.document = try CIBDocument.load(file: path, maximumBytes: CIBSession.maximumBytes(environment))
         self.document.validator = validator
-        self.location = location
-        self.user = environment["CIB_user"].flatMap { $0.isEmpty ? nil : $0 } ?? CIBSession.effectiveUser()
-        self.groups = CIBSession.groups(of: user)
     }
 
     /// Runs a query as the session's user.
     public func query(_ target: CIBTarget) throws(CIBError) -> [XMLElement] {
-        try document.query(target, user: user, groups: groups)
+        if let crmd { return try liveQuery(target, crmd) }
+        return try document.query(target, user: user, groups: groups)
     }
 
-    /// Applies an edit as the session's user and, when it changed something, writes the file back.
+    /// Applies an edit as the session's user and, when it changed something, writes the file back (for the
+    /// live cluster: sends it to the crmd and returns once the DC has it durable on a quorum of nodes).
     @discardableResult
     public func apply(_ request: CIBRequest) throws(CIBSessionError) -> CIBUpdateResult {
+        if let crmd { return try liveApply(request, crmd) }
         let result: CIBUpdateResult
         do {
             result = try document.apply(request, user: user, groups: groups)
@@ -130,12 +147,15 @@ public final class CIBSession {
 public enum CIBSessionError: Error, CustomStringConvertible {
     case cib(CIBError)
     case store(CIBStoreError)
+    /// The live cluster refused or could not complete the edit, with Pacemaker's exit code for the reason.
+    case cluster(CRMExitCode, String)
 
     /// The exit code a tool returns.
     public var exitCode: CRMExitCode {
         switch self {
         case .cib(let error): return error.exitCode
         case .store(let error): return error.exitCode
+        case .cluster(let code, _): return code
         }
     }
 
@@ -143,6 +163,7 @@ public enum CIBSessionError: Error, CustomStringConvertible {
         switch self {
         case .cib(let error): return error.description
         case .store(let error): return error.description
+        case .cluster(_, let message): return message
         }
     }
 }

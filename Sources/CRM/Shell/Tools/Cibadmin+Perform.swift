@@ -43,6 +43,8 @@ extension Cibadmin {
                 throw callFailed(error)
             case .store(let error):
                 throw Failure(error.exitCode, "cibadmin: \(error)")
+            case .cluster(let code, let message):
+                throw Failure(code, "Call failed: \(code.description): \(message)")
             }
         }
         return .ok

@@ -1,0 +1,91 @@
+import Glibc
+import Messaging
+import XML
+
+/// The crmd's replica on disk: `<state-dir>/cib/` laid out as `CIBDirectory` (`cib.xml` + `cib.xml.sig`,
+/// backups when the configuration changed), the copy stored whole (status and `num_updates` included, so a
+/// restart votes with exactly what it acknowledged), and the lineage in the side file `cib.lineage`. Every
+/// write is a temporary file, fsync, rename and directory fsync; the CIB is written before the lineage, so a
+/// crash in between under-claims (safe) and never over-claims.
+public struct CIBReplicaStore: Sendable {
+    /// The CIB directory.
+    public let directory: CIBDirectory
+
+    /// The store under `stateDirectory/cib`.
+    public init(stateDirectory: String, backupCount: Int = 20) {
+        directory = CIBDirectory(path: stateDirectory + "/cib", backupCount: backupCount)
+    }
+
+    /// The lineage side file.
+    public var lineagePath: String { directory.path + "/cib.lineage" }
+
+    /// The stored replica, or an empty CIB with the initial lineage when none was ever written. A `cib.xml`
+    /// without a lineage file (one an administrator put there) loads with the initial lineage.
+    public func load() throws(CIBStoreError) -> (cib: CIBDocument, lineage: CIBLineage) {
+        guard directory.exists else {
+            if CIBFileIO.exists(lineagePath) {
+                throw .corrupt(
+                    path: directory.cibPath, reason: "missing while \(lineagePath) exists", newestValidBackup: nil)
+            }
+            return (CIBDocument.empty(), .initial)
+        }
+        let cib = try directory.load()
+        guard CIBFileIO.exists(lineagePath) else { return (cib, .initial) }
+        let text = String(decoding: try CIBFileIO.read(lineagePath, limit: 4096), as: UTF8.self)
+        guard let lineage = Self.parseLineage(text) else {
+            throw .corrupt(path: lineagePath, reason: "not a lineage line: '\(text.prefix(80))'", newestValidBackup: nil)
+        }
+        return (cib, lineage)
+    }
+
+    /// Writes a replica durably; backs up the previous `cib.xml` when the configuration version moved.
+    @discardableResult
+    public func save(snapshot: String, lineage: CIBLineage, previous: CIBVersion?) throws(CIBStoreError) -> CIBVersion {
+        let document: CIBDocument
+        do {
+            document = try CIBDocument.parse(Array(snapshot.utf8), source: "<replica>")
+        } catch {
+            throw .corrupt(path: directory.cibPath, reason: "the replica to write does not parse: \(error)", newestValidBackup: nil)
+        }
+        let parent = CIBFileIO.directory(of: directory.path)
+        if mkdir(parent, 0o750) != 0 && errno != EEXIST {
+            throw .writeFailed(path: parent, reason: CIBFileIO.describe(errno))
+        }
+        let version = document.version
+        let configurationMoved = previous.map { ($0.adminEpoch, $0.epoch) != (version.adminEpoch, version.epoch) } ?? true
+        try directory.save(document, writtenAt: Self.timestamp(), keepingStatus: true, backingUp: configurationMoved)
+        try CIBFileIO.writeAtomically(Array(Self.format(lineage).utf8), to: lineagePath)
+        return version
+    }
+
+    /// `term=<view id> admin_epoch=<a> epoch=<e> num_updates=<n>`.
+    public static func format(_ lineage: CIBLineage) -> String {
+        let version = lineage.version
+        return "term=\(lineage.term.rawValue) admin_epoch=\(version.adminEpoch) epoch=\(version.epoch) "
+            + "num_updates=\(version.numUpdates)\n"
+    }
+
+    /// Reads `format`'s output; nil when a field is missing or not a number.
+    public static func parseLineage(_ text: String) -> CIBLineage? {
+        var fields: [String: String] = [:]
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let parts = word.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            fields[String(parts[0])] = String(parts[1])
+        }
+        guard let term = fields["term"].flatMap({ UInt64($0) }), let admin = fields["admin_epoch"].flatMap({ Int($0) }),
+            let epoch = fields["epoch"].flatMap({ Int($0) }), let updates = fields["num_updates"].flatMap({ Int($0) })
+        else { return nil }
+        return CIBLineage(term: ViewID(term), version: CIBVersion(adminEpoch: admin, epoch: epoch, numUpdates: updates))
+    }
+
+    /// `cib-last-written` as Pacemaker writes it (`Wed Nov 25 02:08:29 2026`).
+    static func timestamp() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = strftime(&buffer, buffer.count, "%a %b %e %H:%M:%S %Y", &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

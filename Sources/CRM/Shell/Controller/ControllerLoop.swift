@@ -1,0 +1,249 @@
+import Glibc
+import Membership
+import Messaging
+import NIOCore
+import NIOPosix
+import XML
+
+/// The crmd's event loop state: owns the `Controller`, turns inputs into controller events and carries out
+/// the directives. Only the daemon's loop task touches it.
+struct ControllerLoop {
+    /// The process group of the controllers.
+    static let group = "crmd"
+
+    var controller: Controller
+    var tracker: ControllerViewTracker
+    let configuration: ControllerDaemonConfiguration
+    let connection: HeartbeatConnection
+    let runner: LocalActionRunner
+    let writer: PersistWriter
+    let sink: AsyncStream<ControllerInput>.Continuation
+    let log: ControllerEventLog
+    let origin = ContinuousClock.now
+    /// Tools waiting for the outcome of their update.
+    var waitingTools: [UpdateID: @Sendable (CRMDResponse) -> Void] = [:]
+    /// The transition last logged as started.
+    var loggedTransition: Int?
+
+    init(
+        controller: Controller, configuration: ControllerDaemonConfiguration, connection: HeartbeatConnection,
+        runner: LocalActionRunner, writer: PersistWriter, sink: AsyncStream<ControllerInput>.Continuation,
+        log: ControllerEventLog
+    ) {
+        self.controller = controller
+        self.tracker = ControllerViewTracker(group: Self.group, durabilityQuorum: configuration.durabilityQuorum)
+        self.configuration = configuration
+        self.connection = connection
+        self.runner = runner
+        self.writer = writer
+        self.sink = sink
+        self.log = log
+    }
+
+    var now: Instant { Instant(nanoseconds: (ContinuousClock.now - origin).nanosecondsClamped) }
+
+    func name(_ node: NodeID) -> String { configuration.names[node] ?? "\(node)" }
+
+    /// Handles one input; returns why the daemon must stop, if it must.
+    mutating func handle(_ input: ControllerInput) async -> String? {
+        switch input {
+        case .heartbeat(let event):
+            if let view = tracker.handle(event) {
+                log.notice(
+                    "view installed view=\(view.id.epoch).\(view.id.rawValue & 0xffff_ffff) "
+                        + "members=\(view.members.map(name).joined(separator: ",")) "
+                        + "quorate=\(view.isQuorate ? "yes" : "no")")
+                return await feed(.viewInstalled(view))
+            }
+            switch event {
+            case .message(let group, let from, let payload) where group == Self.group:
+                do {
+                    let message = try ControllerMessage.decode(payload)
+                    return await feed(.messageDelivered(from: from.member.node, message))
+                } catch {
+                    log.log(.warning, "dropped a malformed controller message from \(name(from.member.node)): \(error)")
+                }
+            case .failure(let reason):
+                log.log(.warning, "the heartbeat daemon refused a request: \(reason)")
+            default:
+                break
+            }
+            return nil
+        case .heartbeatClosed(let reason):
+            return "lost the heartbeat daemon: \(reason)"
+        case .lrmdClosed:
+            return "lost lrmd: the connection closed"
+        case .persistFailed(let reason):
+            log.log(.error, reason)
+            return nil
+        case .event(let event):
+            logLocalResult(event)
+            return await feed(event)
+        case .request(let request, let peer, let reply):
+            return await serve(request, peer: peer, reply: reply)
+        }
+    }
+
+    /// Feeds the controller and carries out what it asks.
+    mutating func feed(_ event: Controller.Event) async -> String? {
+        let directives = controller.handle(event, at: now)
+        logTransitionStart()
+        return await carryOut(directives)
+    }
+
+    mutating func carryOut(_ directives: [Controller.Directive]) async -> String? {
+        for directive in directives {
+            switch directive {
+            case .broadcast(let message):
+                if case .actionRequested(_, let target, let transitionID, let action, _) = message {
+                    logDispatch(action, on: target, transitionID: transitionID)
+                }
+                do {
+                    try await connection.send(message.encoded(), to: Self.group)
+                } catch {
+                    return "cannot send to the heartbeat daemon: \(error)"
+                }
+            case .persist(let sequence, let snapshot, let lineage, _):
+                writer.enqueue(PersistWriter.Job(sequence: sequence, snapshot: snapshot, lineage: lineage))
+            case .completeUpdate(let id, let outcome):
+                waitingTools.removeValue(forKey: id)?(.outcome(outcome))
+            case .computeTransition(let cib, let version):
+                computeTransition(cib, version: version)
+            case .executeLocally(let transitionID, let action, let key):
+                if controller.isDC { logDispatch(action, on: configuration.node, transitionID: transitionID) }
+                let devices = action.operation == "stonith" ? FenceDevice.configured(in: controller.replication.document.cib.xml) : []
+                let runner = runner
+                Task { await runner.run(transitionID: transitionID, action: action, transitionKey: key, devices: devices) }
+            case .scheduleTimer(let at):
+                let due = origin + .nanoseconds(at.nanoseconds)
+                let sink = sink
+                Task {
+                    try? await Task.sleep(until: due, clock: .continuous)
+                    sink.yield(.event(.timerFired))
+                }
+            case .notice(let text):
+                logNotice(text)
+            }
+        }
+        return nil
+    }
+
+    /// Runs the policy engine off the loop and reports the graph.
+    func computeTransition(_ cib: String, version: CIBVersion) {
+        let sink = sink
+        Task {
+            do {
+                let graph = try await NIOThreadPool.singleton.runIfActive { () throws -> ExecutableGraph in
+                    try Self.schedule(cib)
+                }
+                sink.yield(.event(.graphComputed(graph, version: version)))
+            } catch {
+                sink.yield(.event(.policyFailed("\(error)", version: version)))
+            }
+        }
+    }
+
+    /// The policy engine on a CIB's text, at the current wall-clock time.
+    static func schedule(_ cib: String) throws -> ExecutableGraph {
+        let document = try XMLDocument.parse(cib, source: "<replicated CIB>")
+        let result = try PolicyEngine.schedule(cib: document.root, now: Int(time(nil)))
+        return try ExecutableGraph.parse(result.graph.xml(), source: "<transition graph>")
+    }
+}
+
+extension ControllerLoop {
+    /// Answers a tool: queries at once from this replica, updates once the DC decided them.
+    mutating func serve(_ request: CRMDRequest, peer: CRMDPeer, reply: @escaping @Sendable (CRMDResponse) -> Void) async
+        -> String?
+    {
+        switch request {
+        case .ping:
+            let view = controller.replication.view
+            reply(
+                .pong(
+                    node: configuration.nodeName, dc: controller.replication.dc.map(name),
+                    isQuorate: view?.isQuorate ?? false, view: view?.id.rawValue ?? 0))
+        case .query(let target, let requested):
+            let user = peer.isPrivileged ? requested : peer.user
+            do {
+                let elements = try controller.replication.document.cib.query(
+                    target, user: user, groups: user.map(CIBSession.groups(of:)) ?? [])
+                reply(.elements(elements.map { $0.serialized() }))
+            } catch {
+                reply(.failure(exitCode: Int(error.exitCode.rawValue), message: error.description))
+            }
+        case .update(let body):
+            let text: String
+            do {
+                let (request, requested) = try CIBUpdateBody.decode(body)
+                text = try CIBUpdateBody.encode(request, user: peer.isPrivileged ? requested : peer.user)
+            } catch {
+                reply(.failure(exitCode: Int(error.exitCode.rawValue), message: error.description))
+                return nil
+            }
+            let (id, directives) = controller.submitToolUpdate(text)
+            waitingTools[id] = reply
+            logTransitionStart()
+            return await carryOut(directives)
+        }
+        return nil
+    }
+}
+
+extension ControllerLoop {
+    func logDispatch(_ action: GraphAction, on node: NodeID, transitionID: Int) {
+        if action.kind == .cluster, action.operation == "stonith" {
+            log.notice("fencing requested target=\(action.node ?? "?") executor=\(name(node)) transition=\(transitionID)")
+        } else {
+            log.notice("action dispatched op=\(action.operationKey) node=\(name(node)) transition=\(transitionID)")
+        }
+    }
+
+    func logLocalResult(_ event: Controller.Event) {
+        switch event {
+        case .localActionFinished(let transitionID, let action, _, let result):
+            if action.kind == .cluster, action.operation == "stonith" {
+                let verdict = result.status == .done && result.rc == 0 ? "succeeded" : "failed"
+                log.notice(
+                    "fencing \(verdict) target=\(action.node ?? "?") rc=\(result.rc) status=\(result.status)"
+                        + (result.exitReason.isEmpty ? "" : " reason=\"\(result.exitReason)\""))
+            } else {
+                log.notice(
+                    "action finished op=\(action.operationKey) node=\(configuration.nodeName) rc=\(result.rc) "
+                        + "status=\(result.status) transition=\(transitionID)"
+                        + (result.exitReason.isEmpty ? "" : " reason=\"\(result.exitReason)\""))
+            }
+        case .localResultReported(let action, let result):
+            log.notice(
+                "recurring result op=\(action.operationKey) node=\(configuration.nodeName) rc=\(result.rc) "
+                    + "status=\(result.status)")
+        default:
+            break
+        }
+    }
+
+    mutating func logTransitionStart() {
+        guard controller.isDC, controller.engine.isRunning, let graph = controller.engine.graph,
+            graph.transitionID != loggedTransition
+        else { return }
+        loggedTransition = graph.transitionID
+        let actions = graph.synapses.flatMap(\.actions).filter { $0.kind != .pseudo }.count
+        log.notice("transition started id=\(graph.transitionID) actions=\(actions)")
+    }
+
+    /// The controller's notices, in the stable forms where there is one.
+    func logNotice(_ text: String) {
+        if text.hasPrefix("DC elected: ") {
+            let view = controller.replication.view?.id
+            let viewText = view.map { "\($0.epoch).\($0.rawValue & 0xffff_ffff)" } ?? "?"
+            log.notice("dc elected dc=\(text.dropFirst("DC elected: ".count)) view=\(viewText)")
+        } else if text.hasPrefix("transition "), let range = text.range(of: " finished: ") {
+            let id = text.dropFirst("transition ".count).prefix(while: { $0 != " " })
+            log.notice("transition finished id=\(id) outcome=\"\(text[range.upperBound...])\"")
+        } else if text.hasPrefix("node fenced: ") {
+            log.notice("fencing confirmed target=\(text.dropFirst("node fenced: ".count))")
+        } else {
+            log.notice(text)
+        }
+    }
+}

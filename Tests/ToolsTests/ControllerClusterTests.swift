@@ -1,0 +1,65 @@
+import CRM
+import Foundation
+import Testing
+
+/// Real processes: three nodes on loopback, each with heartbeat, lrmd and crmd; tools talk to the crmds.
+@Suite("crmd cluster on loopback", .serialized)
+struct ControllerClusterTests {
+    @Test func dummyStartsOnExactlyOneNodeAndEditsReachEveryNode() throws {
+        let cluster = try ControllerCluster(nodes: 3)
+        try cluster.startAll()
+        var dcs: [String?] = []
+        let elected = cluster.wait(for: .seconds(20)) {
+            dcs = (1...3).map { cluster.ping($0)?.dc }
+            return dcs.allSatisfy { $0 != nil } && Set(dcs).count == 1
+        }
+        try #require(elected, "no single DC: \(dcs)\n\(cluster.logs)")
+        #expect((1...3).allSatisfy { cluster.ping($0)?.isQuorate == true })
+
+        // Configure through node2's crmd: the tool returns once the DC has the update durable on a quorum.
+        let option = try ToolProcess.ours(
+            "cibadmin", ["-M", "-o", "crm_config", "-X",
+                "<crm_config><cluster_property_set id=\"opts\"><nvpair id=\"opts-stonith\" name=\"stonith-enabled\" value=\"false\"/></cluster_property_set></crm_config>"],
+            environment: cluster.environment(2))
+        #expect(option.status == 0, "\(option.standardError)")
+        let create = try ToolProcess.ours(
+            "cibadmin", ["-C", "-o", "resources", "-X",
+                "<primitive id=\"dummy\" class=\"ocf\" provider=\"linux-ha\" type=\"Dummy\"><operations><op id=\"dummy-mon\" name=\"monitor\" interval=\"2s\"/></operations></primitive>"],
+            environment: cluster.environment(2))
+        #expect(create.status == 0, "\(create.standardError)")
+
+        // The edit is visible on every node.
+        for node in [1, 3] {
+            let visible = try cluster.wait(for: .seconds(5)) {
+                try ToolProcess.ours(
+                    "cibadmin", ["-Q", "--xpath", "//primitive[@id='dummy']"], environment: cluster.environment(node)
+                ).status == 0
+            }
+            #expect(visible, "node\(node) does not show the new primitive\n\(cluster.logs)")
+        }
+        // The Dummy runs on exactly one node, and stays so.
+        let started = cluster.wait(for: .seconds(15)) { cluster.nodesRunningDummy("dummy").count == 1 }
+        try #require(started, "the Dummy did not start\n\(cluster.logs)")
+        let running = cluster.nodesRunningDummy("dummy")
+        usleep(1_000_000)
+        #expect(cluster.nodesRunningDummy("dummy") == running, "it must not move or start twice")
+        // The status section records it where it runs, as the tools read it.
+        let located = try ToolProcess.ours(
+            "cibadmin", ["-Q", "--xpath", "//node_state[@uname='node\(running[0])']//lrm_rsc_op[@operation='start'][@rc-code='0']"],
+            environment: cluster.environment(1 + running[0] % 3))
+        #expect(located.status == 0, "\(located.standardError)")
+        let simulated = try ToolProcess.ours("crm_simulate", ["-L"], environment: cluster.environment(3))
+        #expect(simulated.status == 0 && simulated.standardOutput.contains("Started node\(running[0])"), "\(simulated.standardOutput)")
+        let log = try String(contentsOfFile: cluster.run(1) + "/crmd.log", encoding: .utf8)
+        #expect(log.contains("crmd[node1] notice: view installed"), "the event log is in crmd.log")
+    }
+
+    @Test func toolsWithoutACrmdSayNotConnected() throws {
+        let environment = ["HA_RUN_DIR": "/nonexistent-\(UUID().uuidString)"]
+        let query = try ToolProcess.ours("cibadmin", ["-Q"], environment: environment)
+        #expect(query.status == 102)
+        #expect(query.standardError.contains("Could not connect to the CIB: Transport endpoint is not connected"))
+        let simulate = try ToolProcess.ours("crm_simulate", ["-L"], environment: environment)
+        #expect(simulate.status == 66)
+    }
+}
