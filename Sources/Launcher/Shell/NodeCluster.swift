@@ -128,6 +128,11 @@ public final class NodeCluster: Sendable {
     public func stop(_ index: Int, timeout: Duration = .seconds(15)) async {
         guard let pid = pid(index) else { return }
         Glibc.kill(pid, SIGTERM)
+        await awaitExit(index, pid: pid, timeout: timeout)
+    }
+
+    /// Reaps node `index`'s `ha start` once it has exited; SIGKILL after `timeout`.
+    private func awaitExit(_ index: Int, pid: Int32, timeout: Duration) async {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if DaemonProcess.reap(pid).exited {
@@ -144,7 +149,7 @@ public final class NodeCluster: Sendable {
         let running = pids.withLock { $0 }
         for pid in running.values { Glibc.kill(pid, SIGTERM) }
         await withTaskGroup(of: Void.self) { group in
-            for index in running.keys { group.addTask { await self.stop(index, timeout: timeout) } }
+            for (index, pid) in running { group.addTask { await self.awaitExit(index, pid: pid, timeout: timeout) } }
         }
         spawner.finish()
     }

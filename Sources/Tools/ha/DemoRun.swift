@@ -26,7 +26,8 @@ struct DemoRun {
         let text = try String(contentsOfFile: cibPath, encoding: .utf8)
             .replacingOccurrences(of: "/tmp/fence_ha_test.log", with: "\(cluster.base)/fencing.log")
         step("Loading \(cibPath) with `cibadmin --replace -o configuration`")
-        print("    a group of three Dummy resources (\(Self.members.joined(separator: ", "))), a clone of Dummy,")
+        let clone = text.contains("<clone") ? ", a clone of Dummy" : ""
+        print("    a group of three Dummy resources (\(Self.members.joined(separator: ", ")))\(clone),")
         print("    the fence_ha_test fence device (it records what it fences), stonith-enabled=true")
         try await scenario.load(cib: text)
         let home = try await scenario.awaitPlacement(of: Self.members, timeout: .seconds(30))
@@ -79,7 +80,11 @@ struct DemoRun {
     static func summary(of cib: XMLDocument) -> String {
         let index = ResourceStatusIndex(cib)
         let states = cib.root.firstChild(named: "status")?.children(named: "node_state") ?? []
-        var text = "    DC: node id \(cib.root[attribute: "dc-uuid"] ?? "none"), quorum: \(cib.root[attribute: "have-quorum"] ?? "?")\n"
+        let nodes = cib.root.firstChild(named: "configuration")?.firstChild(named: "nodes")?.children(named: "node") ?? []
+        let dcID = cib.root[attribute: "dc-uuid"]
+        let dc = nodes.first { $0[attribute: "id"] == dcID }?[attribute: "uname"] ?? dcID ?? "none"
+        let quorate = cib.root[attribute: "have-quorum"] == "1" || cib.root[attribute: "have-quorum"] == "true"
+        var text = "    DC: \(dc), partition \(quorate ? "with" : "WITHOUT") quorum\n"
         let online = states.filter { $0[attribute: "crmd"] == "online" }.compactMap { $0[attribute: "uname"] }
         text += "    online: \(online.joined(separator: " "))\n"
         let primitives = ((try? cib.select("/cib/configuration/resources//primitive")) ?? []).compactMap { $0[attribute: "id"] }
