@@ -56,8 +56,15 @@ public struct ClusterScenario: Sendable {
         let path = "\(cluster.base)/configuration.xml"
         try configuration.serialized().write(toFile: path, atomically: true, encoding: .utf8)
         guard let node = running.first else { throw ScenarioError("no node runs") }
-        let answer = await cluster.tool(
-            "cibadmin", ["--replace", "-o", "configuration", "--xml-file", path], on: node, timeout: .seconds(20))
+        var answer = ToolOutput(status: -1, output: "", errors: "")
+        // An update in flight when the view changes ends with exit 124 (CRM_EX_TIMEOUT, "the cluster
+        // changed"); a freshly formed cluster may still merge a late view, so try again a few times.
+        for attempt in 1...5 {
+            answer = await cluster.tool(
+                "cibadmin", ["--replace", "-o", "configuration", "--xml-file", path], on: node, timeout: .seconds(20))
+            guard answer.status == 124, attempt < 5 else { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
         guard answer.status == 0 else {
             throw ScenarioError("cibadmin --replace failed (exit \(answer.status)): \(answer.errors)\(answer.output)")
         }
