@@ -15,6 +15,9 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlstring.h>
 #include <libxml/xmlreader.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
+#include <libxml/dict.h>
 
 /* xmlFree is a global function pointer, which Swift 6 sees as shared mutable state; call it through this. */
 static inline void ha_xml_free(void *pointer) { xmlFree(pointer); }

@@ -38,7 +38,7 @@ struct CRMSimulate: ParsableCommand {
     var opFail: [String] = []
 
     func run() throws {
-        let data: Data
+        let data: Data?
         let source: String
         if liveCheck {
             // The live CIB through the local crmd (or CIB_file/CIB_shadow when set, as Pacemaker's tools do).
@@ -50,11 +50,11 @@ struct CRMSimulate: ParsableCommand {
             source = "<live CIB>"
         } else {
             guard let xmlFile else { throw ValidationError("crm_simulate: give the CIB with -x FILE or -L") }
-            guard let contents = FileManager.default.contents(atPath: xmlFile) else {
+            guard FileManager.default.isReadableFile(atPath: xmlFile) else {
                 FileHandle.standardError.write(Data("crm_simulate: cannot read \(xmlFile)\n".utf8))
                 throw ExitCode(66)
             }
-            data = contents
+            data = nil
             source = xmlFile
         }
         var now: Int?
@@ -66,12 +66,17 @@ struct CRMSimulate: ParsableCommand {
         }
         let result: TransitionResult
         do {
-            // The typed model is all the engine needs: the CIB is streamed, never held as a whole tree.
-            var model = try ClusterModel.parsing(cibText: data, source: source)
+            // The typed model is all the engine needs: a CIB file is scanned in small chunks, never held as
+            // text or as a whole tree; the live CIB arrives as text from the crmd.
+            var model = try data.map { try ClusterModel.parsing(cibText: $0, source: source) }
+                ?? ClusterModel.parsing(file: source)
             try applyWhatIf(&model)
             // Like Pacemaker: without -t or an execution-date in the CIB, "now" is the wall clock.
             if now == nil && model.executionDate == nil { now = Int(Date().timeIntervalSince1970) }
             result = PolicyEngine.schedule(model, now: now, recordScores: showScores, failing: try failingOperations())
+        } catch XMLError.unreadable(let path, let reason) {
+            FileHandle.standardError.write(Data("crm_simulate: cannot read \(path): \(reason)\n".utf8))
+            throw ExitCode(66)
         } catch let error as XMLError {
             FileHandle.standardError.write(Data("crm_simulate: \(error)\n".utf8))
             throw ExitCode(65)

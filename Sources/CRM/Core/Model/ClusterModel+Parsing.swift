@@ -13,26 +13,6 @@ extension ClusterModel {
         if let status = cib.firstChild(named: "status") { try parseStatus(status) }
     }
 
-    /// Parses a CIB from its text without building the whole tree: the configuration is read as one
-    /// piece, then every `node_state` on its own, so memory stays near the size of the typed model.
-    public static func parsing(cibText bytes: some Collection<UInt8>, source: String) throws -> ClusterModel {
-        var model = ClusterModel()
-        var sawConfiguration = false
-        try XMLDocument.stream(bytes, source: source, splitting: ["status"]) { attributes in
-            model.applyRootAttributes(attributes)
-        } visit: { element in
-            switch element.name {
-            case "configuration":
-                try model.parseConfiguration(element)
-                sawConfiguration = true
-            case "node_state", "tickets": try model.parseStatusChild(element)
-            default: break
-            }
-        }
-        guard sawConfiguration else { throw SchedulerError.invalid(element: "cib", id: nil, reason: "no <configuration> section") }
-        return model
-    }
-
     mutating func applyRootAttributes(_ attributes: [(name: String, value: String)]) {
         for (name, value) in attributes {
             switch name {
@@ -89,10 +69,15 @@ extension ClusterModel {
             case "group": resources.append(.group(try references.group(element)))
             case "template":
                 if let id = element[attribute: "id"] { templateIDs.insert(id) }
-            case "clone", "master", "bundle":
+            case "clone": resources.append(.clone(try references.clone(element)))
+            case "master":
                 throw .unsupported(
                     element: element.name, id: element[attribute: "id"],
-                    reason: "clones, promotable clones and bundles are not supported by this policy engine yet")
+                    reason: "promotable clones (master) are not supported by this policy engine yet")
+            case "bundle":
+                throw .unsupported(
+                    element: element.name, id: element[attribute: "id"],
+                    reason: "bundles are not supported by this policy engine yet")
             default:
                 throw .unsupported(element: element.name, id: element[attribute: "id"], reason: "unknown resource type")
             }
@@ -162,6 +147,33 @@ struct ReferenceIndex {
         return GroupDefinition(
             id: id, members: members, metaSets: try attributeSets(in: element, named: "meta_attributes"),
             instanceSets: try attributeSets(in: element, named: "instance_attributes"))
+    }
+
+    /// A `clone` of one primitive or group; refuses the clone features the scheduler does not implement.
+    func clone(_ element: XMLElement) throws(SchedulerError) -> CloneDefinition {
+        let id = element[attribute: "id"] ?? ""
+        let metaSets = try attributeSets(in: element, named: "meta_attributes")
+        for set in metaSets {
+            for (name, value) in set.pairs {
+                guard let value else { continue }
+                let refused: String?
+                switch name {
+                case "promotable" where ClusterModel.isTrue(value): refused = "promotable clones are not supported yet"
+                case "notify" where ClusterModel.isTrue(value): refused = "clone notifications (notify=true) are not supported yet"
+                case "clone-min" where (Int(value.trimmingSpaces) ?? 0) > 0: refused = "clone-min is not supported yet"
+                default: refused = nil
+                }
+                if let refused { throw .unsupported(element: "clone", id: id, reason: refused) }
+            }
+        }
+        let children = element.children.filter { $0.name == "primitive" || $0.name == "group" }
+        guard children.count == 1, let childElement = children.first else {
+            throw .invalid(element: "clone", id: id, reason: "a clone needs exactly one primitive or group")
+        }
+        let child: ResourceDefinition =
+            childElement.name == "group" ? .group(try group(childElement)) : .primitive(try primitive(childElement))
+        return CloneDefinition(
+            id: id, child: child, metaSets: metaSets, instanceSets: try attributeSets(in: element, named: "instance_attributes"))
     }
 
     func primitive(_ element: XMLElement) throws(SchedulerError) -> PrimitiveDefinition {

@@ -20,7 +20,7 @@ extension ClusterModel {
     }
 
     /// `in_ccm` and `crmd` are booleans/words in old CIBs and timestamps in 3.x.
-    private static func isUp(_ text: String?, online: String) -> Bool {
+    static func isUp(_ text: String?, online: String) -> Bool {
         guard let text else { return false }
         if text == online || isTrue(text) { return true }
         if let value = Int(text) { return value > 0 }
@@ -57,11 +57,7 @@ extension ClusterModel {
     }
 
     private static func operationRecord(_ element: XMLElement) -> OperationRecord {
-        var record = OperationRecord(
-            id: "", operation: "", operationKey: nil, intervalMs: 0, callID: -1, rcCode: 0, opStatus: 0, expectedRC: nil,
-            transitionKey: nil, digest: nil, restartDigest: nil, forceRestart: nil, secureParameters: nil,
-            secureDigest: nil, lastRCChange: nil, lastRun: nil, exitReason: nil, onNode: nil, migrateSource: nil,
-            migrateTarget: nil)
+        var record = OperationRecord.empty
         for (name, value) in element.attributes {
             switch name {
             case "id": record.id = value
@@ -73,8 +69,7 @@ extension ClusterModel {
             case "op-status": record.opStatus = Int(value.trimmingSpaces) ?? 0
             case "transition-key":
                 record.transitionKey = value
-                let fields = value.split(separator: ":", maxSplits: 3)
-                if fields.count >= 3 { record.expectedRC = Int(fields[2]) }
+                record.expectedRC = OperationRecord.expectedRC(transitionKey: value)
             case "op-digest": record.digest = value
             case "op-restart-digest": record.restartDigest = value
             case "op-force-restart": record.forceRestart = value
@@ -90,5 +85,20 @@ extension ClusterModel {
             }
         }
         return record
+    }
+}
+
+extension OperationRecord {
+    /// A record with no attributes read yet (call-id -1).
+    static let empty = OperationRecord(
+        id: "", operation: "", operationKey: nil, intervalMs: 0, callID: -1, rcCode: 0, opStatus: 0, expectedRC: nil,
+        transitionKey: nil, digest: nil, restartDigest: nil, forceRestart: nil, secureParameters: nil,
+        secureDigest: nil, lastRCChange: nil, lastRun: nil, exitReason: nil, onNode: nil, migrateSource: nil,
+        migrateTarget: nil)
+
+    /// The expected result in a transition key (`action:transition:expected-rc:uuid`), or nil.
+    static func expectedRC(transitionKey key: String) -> Int? {
+        let fields = key.split(separator: ":", maxSplits: 3)
+        return fields.count >= 3 ? Int(fields[2]) : nil
     }
 }

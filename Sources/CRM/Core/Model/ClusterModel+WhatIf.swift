@@ -111,13 +111,17 @@ extension ClusterModel {
     }
 
     private func primitiveDefinition(_ id: String) -> PrimitiveDefinition? {
-        for resource in resources {
+        func find(_ resource: ResourceDefinition, _ wanted: String) -> PrimitiveDefinition? {
             switch resource {
-            case .primitive(let primitive) where primitive.id == id: return primitive
-            case .group(let group):
-                if let member = group.members.first(where: { $0.id == id }) { return member }
-            default: continue
+            case .primitive(let primitive): return primitive.id == wanted ? primitive : nil
+            case .group(let group): return group.members.first { $0.id == wanted }
+            case .clone(let clone): return find(clone.child, wanted)
             }
+        }
+        // Clone instances ("rsc:1") share the cloned primitive's definition.
+        let base = id.split(separator: ":", maxSplits: 1).first.map(String.init) ?? id
+        for wanted in [id, base] {
+            for resource in resources { if let found = find(resource, wanted) { return found } }
         }
         return nil
     }

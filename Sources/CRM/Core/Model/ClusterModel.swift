@@ -106,13 +106,24 @@ struct OperationRecord: Sendable {
 indirect enum ResourceDefinition: Sendable {
     case primitive(PrimitiveDefinition)
     case group(GroupDefinition)
+    case clone(CloneDefinition)
 
     var id: String {
         switch self {
         case .primitive(let primitive): return primitive.id
         case .group(let group): return group.id
+        case .clone(let clone): return clone.id
         }
     }
+}
+
+/// A `clone`: `clone-max` copies (instances) of one primitive or group.
+struct CloneDefinition: Sendable {
+    var id: String
+    /// The cloned primitive or group.
+    var child: ResourceDefinition
+    var metaSets: [AttributeSet]
+    var instanceSets: [AttributeSet]
 }
 
 /// A primitive (with its template merged in).

@@ -56,6 +56,7 @@ extension Scheduler {
         assignAll()
         for index in resources.indices where resources[index].kind == .primitive { createActions(index) }
         for index in resources.indices where resources[index].kind == .group { createGroupActions(index) }
+        for index in resources.indices where resources[index].kind == .clone { createCloneActions(index) }
         for index in resources.indices { createLoadOrderings(index) }
         createProbes()
         for index in resources.indices where resources[index].kind == .primitive { createStoppedMonitors(index) }
@@ -124,7 +125,9 @@ extension Scheduler {
         case .resourceOperation:
             if let index = action.resource {
                 let resource = resources[index]
-                primitive = [("id", resource.id), ("class", resource.resourceClass)]
+                primitive = [("id", resource.historyID)]
+                if resource.baseID != nil { primitive?.append(("long-id", resource.id)) }
+                primitive?.append(("class", resource.resourceClass))
                 if let provider = resource.provider { primitive?.append(("provider", provider)) }
                 primitive?.append(("type", resource.type))
                 if let nodeIndex = action.node, action.task != "stop" && action.task != "cancel" {
@@ -135,8 +138,17 @@ extension Scheduler {
             if let node, let uuid { meta += [("CRM_meta_on_node", node), ("CRM_meta_on_node_uuid", uuid)] }
             attributes = meta.sorted { $0.0 < $1.0 } + attributes
         }
+        var key = action.key
+        var internalKey: String?
+        if action.element != .clusterEvent, let index = action.resource, let name = resources[index].historyName,
+            key.hasPrefix(resources[index].id + "_")
+        {
+            internalKey = key
+            key = name + key.dropFirst(resources[index].id.count)
+        }
         return TransitionGraph.Action(
-            element: element, id: action.id, operation: action.task, operationKey: action.key, node: node,
+            element: element, id: action.id, operation: action.task, operationKey: key, internalOperationKey: internalKey,
+            node: node,
             nodeUUID: uuid, primitive: primitive, attributes: attributes, downed: action.downed.map { nodes[$0].id },
             priority: 0)
     }

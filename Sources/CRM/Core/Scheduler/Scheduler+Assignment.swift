@@ -3,10 +3,10 @@ extension Scheduler {
     mutating func assignAll() {
         let order = assignmentOrder()
         for index in order {
-            if resources[index].kind == .group {
-                for child in resources[index].children { assign(child) }
-            } else {
-                assign(index)
+            switch resources[index].kind {
+            case .group: for child in resources[index].children { assign(child) }
+            case .clone: assignClone(index)
+            case .primitive: assign(index)
             }
         }
     }
@@ -14,7 +14,7 @@ extension Scheduler {
     /// Pacemaker's order: priority, then the score on the current node; otherwise configuration order.
     private func assignmentOrder() -> [Int] {
         func key(_ index: Int) -> (priority: Int, current: Int) {
-            let primitive = resources[index].kind == .group ? (resources[index].children.first ?? index) : index
+            let primitive = resources[index].kind == .primitive ? index : (leaves(index).first ?? index)
             // Like Pacemaker, an inactive resource compares with its priority in place of a current score.
             var current = resources[index].priority
             if let node = resources[primitive].runningOn.first {
@@ -31,14 +31,21 @@ extension Scheduler {
         }.map { topLevel[$0] }
     }
 
-    /// Assigns one primitive, after the primaries it is colocated with.
-    mutating func assign(_ index: Int) {
+    /// Assigns one primitive, after the primaries it is colocated with; `prefer` wins over other nodes
+    /// with the same best score (clone instances staying where they are).
+    mutating func assign(_ index: Int, prefer: Int? = nil) {
+        if resources[index].kind == .clone {
+            assignClone(index)
+            return
+        }
         guard !resources[index].isAssigned, !resources[index].isAssigning else { return }
         resources[index].isAssigning = true
-        for colocation in colocationsAsDependent[index] {
+        for colocation in colocationsAsDependent[index] + inheritedColocations(index) {
             let primary = colocations[colocation].primary
             assign(primary)
-            applyColocation(colocations[colocation])
+            var applied = colocations[colocation]
+            applied.dependent = index
+            applyColocation(applied)
         }
         var scores = resources[index].allowed
         for colocation in colocationsAsPrimary[index] {
@@ -51,7 +58,7 @@ extension Scheduler {
         }
         resources[index].allowed = scores
         if recordsScores { recordScores(index) }
-        choose(index)
+        choose(index, prefer: prefer)
         resources[index].isAssigning = false
         resources[index].isAssigned = true
     }
@@ -60,16 +67,17 @@ extension Scheduler {
     private mutating func applyColocation(_ colocation: ResolvedColocation) {
         let dependent = colocation.dependent
         guard resources[colocation.primary].isAssigned else { return }
-        guard let primaryNode = resources[colocation.primary].assignedNode else {
+        let primaryNodes = colocatedNodes(colocation)
+        guard !primaryNodes.isEmpty else {
             if colocation.score >= Score.infinity {
                 for node in nodes.indices { setScore(dependent, node: node, -Score.infinity) }
             }
             return
         }
-        let value = nodes[primaryNode].attributes[colocation.nodeAttribute]
+        let values = Set(primaryNodes.compactMap { nodes[$0].attributes[colocation.nodeAttribute] })
         var work = resources[dependent].allowed
         for node in nodes.indices where work[node] != Self.absent {
-            let matches = value != nil && nodes[node].attributes[colocation.nodeAttribute] == value
+            let matches = nodes[node].attributes[colocation.nodeAttribute].map(values.contains) ?? false
             if matches {
                 work[node] = Score.add(work[node], colocation.score)
             } else if colocation.score >= Score.infinity {
@@ -89,7 +97,11 @@ extension Scheduler {
     }
 
     /// Adds a dependent's preferences (scaled by `factor`) to `scores`, following its own dependents.
-    private func merge(_ dependent: Int, into scores: [Int], attribute: String, factor: Double, visited: inout Set<Int>) -> [Int] {
+    /// With `keepNonNegative` (a clone's own scores), a node that was usable is never made unusable.
+    func merge(
+        _ dependent: Int, into scores: [Int], attribute: String, factor: Double, visited: inout Set<Int>,
+        keepNonNegative: Bool = false
+    ) -> [Int] {
         guard !visited.contains(dependent) else { return scores }
         visited.insert(dependent)
         var work = scores
@@ -106,7 +118,9 @@ extension Scheduler {
             var weight = Int(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
             if Swift.abs(scaled) >= Double(Score.infinity) { weight = scaled < 0 ? -Score.infinity : Score.infinity }
             if weight == 0 && best != 0 { weight = factor > 0 ? 1 : -1 }
-            work[node] = Score.add(weight, work[node])
+            let merged = Score.add(weight, work[node])
+            if keepNonNegative && merged < 0 && work[node] >= 0 { continue }
+            work[node] = merged
         }
         guard anyAvailable(work) else { return scores }
         for colocation in colocationsAsPrimary[dependent] {
@@ -114,13 +128,14 @@ extension Scheduler {
             guard constraint.influence || resources[dependent].runningOn.isEmpty else { continue }
             work = merge(
                 constraint.dependent, into: work, attribute: constraint.nodeAttribute,
-                factor: factor * Double(constraint.score) / Double(Score.infinity), visited: &visited)
+                factor: factor * Double(constraint.score) / Double(Score.infinity), visited: &visited,
+                keepNonNegative: keepNonNegative)
         }
         return work
     }
 
     /// Picks the node for a primitive from its final scores, as Pacemaker breaks ties.
-    private mutating func choose(_ index: Int) {
+    private mutating func choose(_ index: Int, prefer: Int?) {
         let resource = resources[index]
         if !resource.isManaged {
             resources[index].assignedNode = resource.runningOn.first
@@ -154,7 +169,11 @@ extension Scheduler {
             resources[index].nextRole = .stopped
             return
         }
-        if effective(chosen) > 0, let current, nodes[current].isAvailable {
+        if let prefer, scores[prefer] != Self.absent, nodes[prefer].isAvailable, effective(prefer) >= 0,
+            effective(prefer) >= effective(chosen)
+        {
+            chosen = prefer
+        } else if effective(chosen) > 0, let current, nodes[current].isAvailable, cloneAncestor(index) == nil {
             for node in sorted.dropFirst() {
                 if effective(node) != effective(chosen) { break }
                 if node == current { chosen = node }

@@ -49,7 +49,7 @@ extension Scheduler {
 
     /// The action standing for a resource's `task` in an ordering: a group's pseudo-action or a primitive's.
     mutating func orderingActions(_ resource: Int, task: String, asFirst: Bool) -> [Int] {
-        if resources[resource].kind == .group {
+        if resources[resource].kind != .primitive {
             var effective = task
             if asFirst {
                 switch task {

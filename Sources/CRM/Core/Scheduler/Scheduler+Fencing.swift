@@ -14,8 +14,10 @@ extension Scheduler {
             actions[id].reason = nodes[node].fenceReason
             fencingActions.append(id)
             for stop in actions.indices where actions[stop].task == "stop" && actions[stop].node == node {
+                // Clone instances' implied stops are not ordered after the fencing (as Pacemaker).
+                if let resource = actions[stop].resource, cloneAncestor(resource) != nil { continue }
                 order(id, stop, [.impliesThen, .runnableLeft])
-                if let resource = actions[stop].resource, let parent = resources[resource].parent {
+                if let resource = actions[stop].resource, let parent = resources[resource].parent, resources[parent].kind == .group {
                     for groupStop in actions(of: parent, task: "stop") { order(id, groupStop, [.optional]) }
                 }
             }

@@ -13,7 +13,8 @@ extension Scheduler {
             // Without fencing, nothing can be concluded from an offline node's history.
             if !options.fencingEnabled && !nodes[node].isOnline { continue }
             for history in state.resources {
-                let resource = resourceByID[history.id].flatMap { resources[$0].kind == .primitive ? $0 : nil }
+                let resource = anonymousInstanceMember(history.id, node: node)
+                    ?? resourceByID[history.id].flatMap { resources[$0].kind == .primitive ? $0 : nil }
                     ?? addOrphan(history)
                 let configured = resources[resource]
                 if !configured.isOrphan, let historyClass = history.resourceClass, let historyType = history.type,
@@ -196,6 +197,10 @@ extension Scheduler {
 
     private mutating func ban(_ resource: Int, node: Int) {
         resources[resource].bannedNodes.insert(node)
+        // An anonymous clone's instances are interchangeable: the whole clone is banned.
+        if let clone = cloneAncestor(resource), resources[clone].clone?.isUnique == false {
+            resources[clone].bannedNodes.insert(node)
+        }
     }
 
     /// Whether a failed operation's failure has expired (`failure-timeout`), scheduling a fail-count clear.
@@ -204,8 +209,7 @@ extension Scheduler {
         guard timeout > 0, record.rcCode != (record.expectedRC ?? 0) || record.opStatus != 0 else { return false }
         guard let changed = record.lastRCChange ?? record.lastRun else { return false }
         if changed + timeout <= now {
-            let id = resources[resource].id
-            if nodes[node].attributes.keys.contains(where: { $0 == "fail-count-\(id)" || $0.hasPrefix("fail-count-\(id)#") }) {
+            if nodes[node].attributes.keys.contains(where: { isFailureAttribute($0, kind: "fail-count-", resource: resource) }) {
                 resources[resource].clearFailcountOn.insert(node)
             }
             return record.operation != "stop"
@@ -219,7 +223,11 @@ extension Scheduler {
     ) {
         var resource = resources[index]
         if role != .unknown { resource.knownOn.insert(node) }
-        if let parent = resource.parent, role != .unknown { resources[parent].knownOn.insert(node) }
+        var ancestor = resource.parent
+        while let parent = ancestor, role != .unknown {
+            resources[parent].knownOn.insert(node)
+            ancestor = resources[parent].parent
+        }
         var response = response
         if nodes[node].isUnclean { response = .ignore }
         let isActive = role != .stopped && role != .unknown

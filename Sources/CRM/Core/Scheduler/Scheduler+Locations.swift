@@ -5,7 +5,11 @@ extension Scheduler {
     func primitives(named id: String) -> [Int] {
         if let index = resourceByID[id] {
             let resource = resources[index]
-            return resource.kind == .group ? resource.children : [index]
+            switch resource.kind {
+            case .primitive: return [index]
+            case .group: return resource.children
+            case .clone: return leaves(index)
+            }
         }
         if model.templateIDs.contains(id) {
             return resources.indices.filter { resources[$0].kind == .primitive && templateOf($0) == id }
@@ -41,7 +45,7 @@ extension Scheduler {
         let initial = options.symmetric ? 0 : Self.absent
         for index in resources.indices { resources[index].allowed = Array(repeating: initial, count: nodes.count) }
         for location in model.locations { apply(location) }
-        for index in resources.indices where resources[index].kind == .primitive {
+        for index in resources.indices where resources[index].kind == .primitive || resources[index].kind == .clone {
             applyHealthAndBans(index)
         }
     }
@@ -49,6 +53,8 @@ extension Scheduler {
     private mutating func apply(_ location: LocationConstraint) {
         if let role = location.role, role != .started { return }
         var targets = location.resources.flatMap { primitives(named: $0) }
+        // A location on a clone also scores the clone itself (its instances are limited by it).
+        targets += location.resources.compactMap { resourceByID[$0] }.filter { resources[$0].kind == .clone }
         if let pattern = location.pattern {
             var text = pattern
             let inverted = text.hasPrefix("!")
@@ -121,18 +127,34 @@ extension Scheduler {
 
     /// The effective fail count of a resource on a node (expired failures count zero).
     func failCount(_ resource: Int, node: Int) -> Int {
-        let id = resources[resource].id
         var total = 0
         var lastFailure = 0
         for (name, value) in nodes[node].attributes {
-            if name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#") {
+            if isFailureAttribute(name, kind: "fail-count-", resource: resource) {
                 total = Score.add(total, Score.parse(value) ?? 0)
-            } else if name == "last-failure-\(id)" || name.hasPrefix("last-failure-\(id)#") {
+            } else if isFailureAttribute(name, kind: "last-failure-", resource: resource) {
                 lastFailure = max(lastFailure, Int(value) ?? 0)
             }
         }
         let timeout = resources[resource].failureTimeoutSeconds
         if timeout > 0, lastFailure > 0, lastFailure + timeout <= now { return 0 }
         return total
+    }
+
+    /// Whether a node attribute is a resource's `fail-count-` or `last-failure-` attribute (`kind`), per
+    /// operation (`#op_interval`) or not; an anonymous clone's count covers every instance number.
+    func isFailureAttribute(_ name: String, kind: String, resource: Int) -> Bool {
+        guard name.hasPrefix(kind) else { return false }
+        var rest = name.dropFirst(kind.count)
+        let id = resources[resource].historyID
+        guard rest.hasPrefix(id) else { return false }
+        rest = rest.dropFirst(id.count)
+        if resources[resource].baseID != nil, rest.first == ":" {
+            rest = rest.dropFirst()
+            let digits = rest.prefix { $0.isNumber }
+            guard !digits.isEmpty else { return false }
+            rest = rest.dropFirst(digits.count)
+        }
+        return rest.isEmpty || rest.first == "#"
     }
 }

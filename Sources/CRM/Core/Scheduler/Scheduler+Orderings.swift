@@ -77,6 +77,19 @@ extension Scheduler {
     mutating func orderDeclared(
         _ first: Int, _ firstTask: String, _ then: Int, _ thenTask: String, _ flags: OrderingFlags, sameNode: Bool = false
     ) {
+        if resources[first].kind == .clone && resources[then].kind == .clone {
+            // The dependent clone's `interleave` decides (for stops, the dependent comes first).
+            let dependent = firstTask == "stop" || firstTask == "demote" ? first : then
+            if resources[dependent].clone?.isInterleaved == true {
+                // Instance to instance; the clones' pseudo-actions are ordered too, without reaching
+                // every instance.
+                orderInterleaved(first, firstTask, then, thenTask, flags)
+                for a in orderingActions(first, task: firstTask, asFirst: true) {
+                    for b in orderingActions(then, task: thenTask, asFirst: false) { order(a, b, flags.union(.collectiveChild)) }
+                }
+                return
+            }
+        }
         let thens = orderingActions(then, task: thenTask, asFirst: false)
         if firstTask == "stop" && resources[first].kind == .primitive {
             stopDeclarations.append(StopOrderingDeclaration(resource: first, then: thens, sameNode: sameNode))

@@ -23,13 +23,14 @@ extension Scheduler {
                 restartOn = node
             }
             for clear in pendingClears { order(clear, stop, [.optional]) }
-            if resource.isOrphan || agentChanged {
+            // Orphaned clone instances keep their (shared) history.
+            if (resource.isOrphan && cloneAncestor(index) == nil) || agentChanged {
                 deleteHistory(index, node: node, after: stop)
             } else {
                 cancelOrphanMonitors(index, node: node, stop: stop)
             }
         }
-        if resource.isOrphan && options.stopRemovedResources {
+        if resource.isOrphan && options.stopRemovedResources && cloneAncestor(index) == nil {
             for node in resource.knownOn.sorted() where !resource.runningOn.contains(node) && nodes[node].isOnline {
                 let id = action(
                     owner: resource.id, resource: index, task: "delete", node: node, element: .resourceOperation,
@@ -53,7 +54,7 @@ extension Scheduler {
     /// Fail counts of removed resources, and expired ones, are cleared (before the resource is stopped).
     private mutating func createFailcountClears(_ index: Int) {
         var targets = resources[index].clearFailcountOn
-        if resources[index].isOrphan {
+        if resources[index].isOrphan && cloneAncestor(index) == nil {
             for node in nodes.indices where hasFailCount(index, node: node) { targets.insert(node) }
         }
         for node in targets.sorted() where nodes[node].isOnline {
@@ -66,9 +67,8 @@ extension Scheduler {
     }
 
     private func hasFailCount(_ index: Int, node: Int) -> Bool {
-        let id = resources[index].id
         return nodes[node].attributes.contains { name, value in
-            (name == "fail-count-\(id)" || name.hasPrefix("fail-count-\(id)#")) && (Score.parse(value) ?? 0) != 0
+            isFailureAttribute(name, kind: "fail-count-", resource: index) && (Score.parse(value) ?? 0) != 0
         }
     }
 
@@ -175,6 +175,7 @@ extension Scheduler {
             if parsed == .stopped { meta.append(("CRM_meta_op_target_rc", "7")) }
         }
         meta.append(("CRM_meta_timeout", String(timeoutMs(resource, task: task, intervalMs: intervalMs))))
+        if let clone = cloneAncestor(resource) { meta += cloneMeta(clone, instance: cloneInstance(resource)) }
         actions[id].meta = meta
     }
 
@@ -185,6 +186,11 @@ extension Scheduler {
             owner: resource.id, resource: index, task: "monitor", node: node, element: .resourceOperation, optional: false)
         actions[id].isProbe = true
         setMeta(id, resource: index, task: "monitor", intervalMs: 0)
+        // A clone instance's probe goes before the clone's start.
+        if let clone = cloneAncestor(index) {
+            for start in actions(of: clone, task: "start") { order(id, start, [.optional, .probe]) }
+            return
+        }
         for start in actions(of: index, task: "start") + actions(of: index, task: "reload-agent") {
             order(id, start, [.optional, .probe])
         }
@@ -192,9 +198,13 @@ extension Scheduler {
 
     /// Schedules probes wherever a resource's state is unknown.
     mutating func createProbes() {
+        for clone in resources.indices where resources[clone].kind == .clone && resources[clone].clone?.isUnique == false {
+            createAnonymousProbes(clone)
+        }
         for index in resources.indices where resources[index].kind == .primitive {
             let resource = resources[index]
             if resource.isOrphan { continue }
+            if let clone = cloneAncestor(index), resources[clone].clone?.isUnique == false { continue }
             for node in nodes.indices {
                 let state = nodes[node]
                 guard state.isOnline, !state.isUnclean, !state.isMaintenance else { continue }

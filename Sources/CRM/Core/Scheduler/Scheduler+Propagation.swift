@@ -8,16 +8,19 @@ extension Scheduler {
             rounds += 1
             for ordering in orderings where applyOrdering(ordering) { changed = true }
             if updateGroupFlags() { changed = true }
+            if updateCloneFlags() { changed = true }
         }
     }
 
     /// The actions an ordering's "then" reaches: itself, and for a group's start/stop, its members' ones.
     private func thenTargets(_ then: Int) -> [Int] {
         let action = actions[then]
-        guard let resource = action.resource, resources[resource].kind == .group,
+        guard let resource = action.resource, resources[resource].kind != .primitive,
             action.task == "start" || action.task == "stop"
         else { return [then] }
-        return [then] + resources[resource].children.flatMap { actions(of: $0, task: action.task) }
+        return [then] + resources[resource].children.flatMap { child in
+            actions(of: child, task: action.task).flatMap { resources[child].kind == .primitive ? [$0] : thenTargets($0) }
+        }
     }
 
     private mutating func applyOrdering(_ ordering: SchedulerOrdering) -> Bool {
@@ -38,7 +41,9 @@ extension Scheduler {
                 actions[target].flags.remove(.runnable)
                 changed = true
             }
-            if flags.contains(.impliesThen) && !first.isOptional && then.isOptional {
+            if flags.contains(.impliesThen) && !first.isOptional && then.isOptional
+                && impliesThenOnNode(first: first, then: then)
+            {
                 actions[target].flags.remove(.optional)
                 changed = true
             }
@@ -55,6 +60,19 @@ extension Scheduler {
             if flags.contains(.restart) && applyRestart(first: ordering.first, then: target) { changed = true }
         }
         return changed
+    }
+
+    /// A clone's pseudo-action implies a non-clone "then" only through the instance on that action's
+    /// node (a new instance elsewhere does not restart what depends on the clone here).
+    private func impliesThenOnNode(first: SchedulerAction, then: SchedulerAction) -> Bool {
+        guard let clone = first.resource, resources[clone].kind == .clone, let dependent = then.resource,
+            resources[dependent].kind != .clone, cloneAncestor(dependent) == nil
+        else { return true }
+        guard let node = then.node else { return false }
+        let task = first.task == "running" ? "start" : (first.task == "stopped" ? "stop" : first.task)
+        return resources[clone].children.flatMap(leaves).contains { leaf in
+            actions(of: leaf, task: task).contains { actions[$0].node == node && !actions[$0].isOptional }
+        }
     }
 
     /// stop -> start of one resource: a required start needs the stop; a start that cannot run while the

@@ -7,33 +7,48 @@ extension Scheduler {
                 topLevel.append(addPrimitive(primitive, parent: nil, parentMeta: [:], parentParameters: [:]))
             case .group(let group):
                 topLevel.append(addGroup(group))
+            case .clone(let clone):
+                topLevel.append(addClone(clone))
             }
         }
     }
 
-    private mutating func addGroup(_ group: GroupDefinition) -> Int {
+    mutating func addGroup(
+        _ group: GroupDefinition, parent: Int? = nil, parentMeta: [String: String] = [:],
+        parentParameters: [String: String] = [:], instance: CloneInstanceNaming? = nil
+    ) -> Int {
         let index = resources.count
-        var resource = SchedulerResource(index: index, id: group.id, kind: .group, parent: nil)
+        let id = instance?.id(group.id) ?? group.id
+        var resource = SchedulerResource(index: index, id: id, kind: .group, parent: parent)
+        resource.baseID = instance?.baseID(group.id)
+        resource.instanceNumber = instance?.number
         let context = RuleContext(now: now)
-        let own = Self.evaluate(group.metaSets, context: context)
+        var own = Self.evaluate(group.metaSets, context: context)
+        for (name, value) in parentMeta where own[name] == nil { own[name] = value }
         resource.meta = own
         resource.parameters = Self.evaluate(group.instanceSets, context: context)
+        for (name, value) in parentParameters where resource.parameters[name] == nil { resource.parameters[name] = value }
         resources.append(resource)
-        resourceByID[group.id] = index
+        resourceByID[id] = index
         applyMeta(index, meta: withDefaults(own, resourceClass: nil, provider: nil, type: nil))
         var children: [Int] = []
         for member in group.members {
-            children.append(addPrimitive(member, parent: index, parentMeta: own, parentParameters: resource.parameters))
+            children.append(
+                addPrimitive(member, parent: index, parentMeta: own, parentParameters: resources[index].parameters, instance: instance))
         }
         resources[index].children = children
         return index
     }
 
-    private mutating func addPrimitive(
-        _ primitive: PrimitiveDefinition, parent: Int?, parentMeta: [String: String], parentParameters: [String: String]
+    mutating func addPrimitive(
+        _ primitive: PrimitiveDefinition, parent: Int?, parentMeta: [String: String], parentParameters: [String: String],
+        instance: CloneInstanceNaming? = nil
     ) -> Int {
         let index = resources.count
-        var resource = SchedulerResource(index: index, id: primitive.id, kind: .primitive, parent: parent)
+        let id = instance?.id(primitive.id) ?? primitive.id
+        var resource = SchedulerResource(index: index, id: id, kind: .primitive, parent: parent)
+        resource.baseID = instance?.baseID(primitive.id)
+        resource.instanceNumber = instance?.number
         resource.resourceClass = primitive.resourceClass
         resource.provider = primitive.provider
         resource.type = primitive.type
@@ -52,12 +67,12 @@ extension Scheduler {
             resource.utilization[name] = Int(value.trimmingSpaces) ?? 0
         }
         resources.append(resource)
-        resourceByID[primitive.id] = index
+        resourceByID[id] = index
         applyMeta(index, meta: withDefaults(meta, resourceClass: primitive.resourceClass, provider: primitive.provider, type: primitive.type))
         return index
     }
 
-    private func withDefaults(_ meta: [String: String], resourceClass: String?, provider: String?, type: String?) -> [String: String] {
+    func withDefaults(_ meta: [String: String], resourceClass: String?, provider: String?, type: String?) -> [String: String] {
         var context = RuleContext(now: now)
         context.resourceClass = resourceClass
         context.resourceProvider = provider
@@ -70,7 +85,7 @@ extension Scheduler {
     }
 
     /// Reads the meta-attributes the scheduler acts on.
-    private mutating func applyMeta(_ index: Int, meta: [String: String]) {
+    mutating func applyMeta(_ index: Int, meta: [String: String]) {
         var resource = resources[index]
         resource.meta = meta
         resource.priority = meta["priority"].flatMap { Score.parse($0) } ?? 0

@@ -24,13 +24,21 @@ struct SchedulerNode {
 
 /// What the scheduler knows about a resource: configuration, state and decisions.
 struct SchedulerResource {
-    enum Kind { case primitive, group }
+    enum Kind { case primitive, group, clone }
 
     var index: Int
     var id: String
     var kind: Kind
     var parent: Int?
     var children: [Int] = []
+    /// For instances of anonymous clones (and their members): the configured id the status section uses.
+    var baseID: String?
+    /// For anonymous clone instances: the name the status section used for it, when not its own id.
+    var historyName: String?
+    /// For clone instances and the members of cloned groups: the instance number.
+    var instanceNumber: Int?
+    /// For clones: `clone-max`, `clone-node-max` and the other clone options.
+    var clone: CloneSettings?
     var resourceClass = ""
     var provider: String?
     var type = ""
@@ -84,6 +92,25 @@ struct SchedulerResource {
     var isAssigned = false
     var isAssigning = false
     var nextRole = ResourceRole.stopped
+}
+
+extension SchedulerResource {
+    /// The id of the resource in the status section, fail counts and `crm_simulate` operation specs.
+    var historyID: String { baseID ?? id }
+}
+
+/// A clone's options (meta-attributes evaluated once).
+struct CloneSettings {
+    /// `clone-max`: instances in total (default: the number of nodes).
+    var maxInstances: Int
+    /// `clone-node-max`: instances per node (default 1).
+    var maxPerNode: Int
+    /// `globally-unique`: instances are distinct (own ids in the status section).
+    var isUnique: Bool
+    /// `interleave`: orderings and colocations with other clones apply per node, instance to instance.
+    var isInterleaved: Bool
+    /// `ordered`: instances start one after another (and stop in reverse).
+    var isOrdered: Bool
 }
 
 /// Flags of an action, as Pacemaker tracks them.

@@ -9,6 +9,9 @@ public struct TransitionGraph: Sendable, Equatable {
         public var id: Int
         public var operation: String
         public var operationKey: String
+        /// The key under the clone instance's own name when the status section knows it by another
+        /// (`internal_operation_key`).
+        public var internalOperationKey: String? = nil
         public var node: String?
         public var nodeUUID: String?
         /// `class`, `provider`, `type` and `id` of the primitive for resource operations.
@@ -62,6 +65,7 @@ public struct TransitionGraph: Sendable, Equatable {
     private static func actionXML(_ action: Action, indent: String, full: Bool) -> String {
         var open = "\(indent)<\(action.element) id=\"\(action.id)\" operation=\"\(xmlEscaped(action.operation))\""
         open += " operation_key=\"\(xmlEscaped(action.operationKey))\""
+        if let key = action.internalOperationKey { open += " internal_operation_key=\"\(xmlEscaped(key))\"" }
         if let node = action.node { open += " on_node=\"\(xmlEscaped(node))\"" }
         if let uuid = action.nodeUUID { open += " on_node_uuid=\"\(xmlEscaped(uuid))\"" }
         guard full else { return open + "/>\n" }
