@@ -12,6 +12,8 @@ struct DemoRun {
     /// The group the demo moves, and its members in order.
     static let group = "demo-group"
     static let members = ["demo-a", "demo-b", "demo-c"]
+    /// The clone's primitive.
+    static let cloneMember = "demo-everywhere"
 
     var scenario: ClusterScenario { ClusterScenario(cluster: cluster) }
     var count: Int { cluster.names.count }
@@ -54,6 +56,15 @@ struct DemoRun {
         try cluster.start(home)
         try await scenario.awaitFormed(Array(cluster.names.indices), timeout: .seconds(60))
         print("\(cluster.names[home]) is back in the cluster \(Self.milliseconds(since: restarted)) ms after its start")
+        if text.contains("id=\"\(Self.cloneMember)\"") {
+            let name = cluster.names[home]
+            let back = await cluster.waitForCIB(on: home, timeout: .seconds(30)) { cib in
+                ResourceStatusIndex(cib).placements(of: Self.cloneMember).contains { $0.node == name }
+            }
+            let elapsed = Self.milliseconds(since: restarted)
+            print(back.met ? "\(Self.cloneMember) (the clone) runs on \(name) again, \(elapsed) ms after its start"
+                : "\(Self.cloneMember) (the clone) did not start on \(name) within 30 s")
+        }
         await showStatus(on: home)
         print(
             "RESULT failover_ms=\(timeline.total) detect_ms=\(timeline.detection) fence_ms=\(timeline.fencing)"
