@@ -108,6 +108,8 @@ extension ControllerSimulation {
             startAgent(action, transitionID: transitionID, key: key, at: node, incarnation: incarnation)
         case .scheduleTimer(let at):
             nodes[node]?.timers.append(at)
+        case .shutdownComplete:
+            break
         case .notice(let text):
             if text.hasPrefix("transition") { counters["transitions", default: 0] += 1 }
             if text.hasPrefix("a controller update was rejected") { violations.append("\(names[node]!): \(text)") }

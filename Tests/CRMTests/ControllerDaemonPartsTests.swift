@@ -106,6 +106,36 @@ struct ControllerDaemonPartsTests {
         #expect(CIBReplicaStore.parseLineage("term=1 epoch=2") == nil)
     }
 
+    @Test func sendWindowKeepsUnitsInFlightUnderTheBudget() {
+        var window = SendWindow<Int>(budgetUnits: 4, unitBytes: 100)
+        #expect(window.submit(1, bytes: 150) == [1], "2 units")
+        #expect(window.submit(2, bytes: 200) == [2], "4 units: at the budget")
+        #expect(window.submit(3, bytes: 10) == [], "waits")
+        #expect(window.submit(4, bytes: 10) == [], "and keeps order")
+        #expect(window.deliveredOwn() == [3, 4], "message 1 back: its 2 units go to 3 and 4")
+        #expect(window.inFlightUnits == 4 && window.waiting.isEmpty)
+        for _ in 0..<3 { #expect(window.deliveredOwn() == []) }
+        #expect(window.inFlightUnits == 0)
+        #expect(window.submit(5, bytes: 1000) == [5], "a message over the budget goes alone when nothing is in flight")
+        #expect(window.submit(6, bytes: 1) == [])
+        #expect(window.reset() == [6], "after a refusal nothing more comes back for what was in flight")
+    }
+
+    @Test func transientAttributesLiveUnderTheNodesStatus() throws {
+        var cib = try CIBFixtures.document()
+        let locator = CIBAttributeLocator(owner: .transient(nodeID: "1"), setElement: "instance_attributes", name: "rack")
+        #expect(locator.scope == .status && locator.matches(in: cib.xml).isEmpty)
+        let create = try locator.updateRequest(value: "7", in: cib.xml)
+        _ = try cib.apply(create)
+        let pair = try #require(locator.matches(in: cib.xml).first)
+        #expect(pair[attribute: "id"] == "status-1-rack" && pair[attribute: "value"] == "7")
+        #expect(pair.path.hasPrefix("/cib/status/node_state"))
+        _ = try cib.apply(try locator.updateRequest(value: "8", in: cib.xml))
+        #expect(locator.matches(in: cib.xml).map { $0[attribute: "value"] } == ["8"])
+        _ = try cib.apply(locator.deleteRequest(try #require(locator.matches(in: cib.xml).first)))
+        #expect(locator.matches(in: cib.xml).isEmpty)
+    }
+
     @Test func fenceDevicesComeFromStonithPrimitives() throws {
         let cib = try XMLDocument.parse(
             """

@@ -74,8 +74,8 @@ import Testing
 
     @Test func liveCheckFailsClearly() throws {
         guard let result = try Self.run(["-L"]) else { return }
-        #expect(result.status != 0)
-        #expect(result.error.contains("live"))
+        #expect(result.status == 66)
+        #expect(result.error.contains("CIB query failed: Input file not available"))
     }
 
     @Test func badWhatIfRequestIsAUsageError() throws {

@@ -80,6 +80,17 @@ final class ControllerCluster: @unchecked Sendable {
         }
     }
 
+    /// SIGTERM to one daemon of a node; returns its exit status, nil if it did not exit within `timeout`.
+    func terminate(_ daemon: String, _ node: Int, timeout: Duration) -> Int32? {
+        guard let process = processes["\(daemon)@\(node)"] else { return nil }
+        process.terminate()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        guard !process.isRunning else { return nil }
+        processes["\(daemon)@\(node)"] = nil
+        return process.terminationStatus
+    }
+
     func stopAll() {
         for key in processes.keys.sorted() where key.hasPrefix("crmd@") { processes[key]?.terminate() }
         for (_, process) in processes where process.isRunning { process.terminate() }

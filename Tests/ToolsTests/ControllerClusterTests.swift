@@ -52,6 +52,52 @@ struct ControllerClusterTests {
         #expect(simulated.status == 0 && simulated.standardOutput.contains("Started node\(running[0])"), "\(simulated.standardOutput)")
         let log = try String(contentsOfFile: cluster.run(1) + "/crmd.log", encoding: .utf8)
         #expect(log.contains("crmd[node1] notice: view installed"), "the event log is in crmd.log")
+
+        // Transient attributes: set through one node, read through another; "this node" is the crmd's node.
+        let set = try ToolProcess.ours(
+            "crm_attribute", ["-N", "node2", "-l", "reboot", "-n", "rack", "-v", "7"], environment: cluster.environment(1))
+        #expect(set.status == 0, "\(set.standardError)")
+        let local = try ToolProcess.ours(
+            "crm_attribute", ["-l", "reboot", "-n", "here", "-v", "1"], environment: cluster.environment(3))
+        #expect(local.status == 0, "\(local.standardError)")
+        let read = try ToolProcess.ours(
+            "crm_attribute", ["-N", "node2", "-l", "reboot", "-n", "rack", "-G", "-q"], environment: cluster.environment(3))
+        #expect(read.standardOutput == "7\n", "\(read.standardError)")
+        let readLocal = try ToolProcess.ours(
+            "crm_attribute", ["-N", "node3", "-l", "reboot", "-n", "here", "-G", "-q"], environment: cluster.environment(1))
+        #expect(readLocal.standardOutput == "1\n", "\(readLocal.standardError)")
+    }
+
+    @Test func sigtermStopsTheNodesResourcesFirstAndNobodyIsFenced() throws {
+        let cluster = try ControllerCluster(nodes: 3)
+        try cluster.startAll()
+        let record = cluster.base + "/fenced.log"
+        let elected = cluster.wait(for: .seconds(20)) { (1...3).allSatisfy { cluster.ping($0)?.dc != nil } }
+        try #require(elected, "no DC\n\(cluster.logs)")
+        let configuration = """
+            <configuration><crm_config><cluster_property_set id="opts">\
+            <nvpair id="opts-stonith" name="stonith-enabled" value="true"/></cluster_property_set></crm_config>\
+            <resources><primitive id="fence" class="stonith" type="fence_ha_test"><instance_attributes id="fence-ia">\
+            <nvpair id="fence-rf" name="record_file" value="\(record)"/></instance_attributes></primitive>\
+            <primitive id="dummy" class="ocf" provider="linux-ha" type="Dummy"/></resources></configuration>
+            """
+        let update = try ToolProcess.ours(
+            "cibadmin", ["-M", "-o", "configuration", "-X", configuration], environment: cluster.environment(1))
+        #expect(update.status == 0, "\(update.standardError)")
+        try #require(cluster.wait(for: .seconds(15)) { cluster.nodesRunningDummy("dummy").count == 1 }, "\(cluster.logs)")
+        let first = cluster.nodesRunningDummy("dummy")[0]
+
+        let status = cluster.terminate("crmd", first, timeout: .seconds(20))
+        #expect(status == 0, "crmd exits cleanly after its resources stopped\n\(cluster.logs)")
+        let moved = cluster.wait(for: .seconds(15)) {
+            let running = cluster.nodesRunningDummy("dummy")
+            return running.count == 1 && running[0] != first
+        }
+        #expect(moved, "the Dummy runs elsewhere: \(cluster.nodesRunningDummy("dummy"))\n\(cluster.logs)")
+        let log = try String(contentsOfFile: cluster.run(first) + "/crmd.log", encoding: .utf8)
+        #expect(log.contains("shutdown complete node=node\(first)"))
+        usleep(500_000)
+        #expect(!FileManager.default.fileExists(atPath: record), "a clean shutdown is not fenced")
     }
 
     @Test func toolsWithoutACrmdSayNotConnected() throws {

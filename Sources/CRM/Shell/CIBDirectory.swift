@@ -87,14 +87,15 @@ public struct CIBDirectory: Sendable {
     /// `cib-last-written` set to `writtenAt`.
     /// - Throws: `digestMismatch` when the current `cib.xml` was altered behind our back (nothing is
     ///   written then), `writeFailed` on I/O errors (the previous `cib.xml` stays in place).
-    /// With `keepingStatus` (the crmd's replica) the copy is stored exactly as given, status and
-    /// `num_updates` included, and the current file is backed up only when `backingUp` is set.
+    /// With `keepingStatus` (the crmd's replica, whose only writer is the crmd) the copy is stored exactly as
+    /// given, status and `num_updates` included, the current file is not read back first, and it is backed up
+    /// only when `backingUp` is set.
     public func save(
         _ document: CIBDocument, writtenAt: String, keepingStatus: Bool = false, backingUp: Bool = true
     ) throws(CIBStoreError) {
         try ensureDirectory()
         if exists {
-            _ = try verifiedDocument(at: cibPath)
+            if !keepingStatus { _ = try verifiedDocument(at: cibPath) }
             if backingUp { try backUpCurrent() }
         }
         let copy = document.xml.copy()

@@ -26,11 +26,17 @@ struct VerifyInput {
         if live {
             let location = CIBLocation.resolve(CIBSession.processEnvironment())
             if let path = location.path { return read(path: path, description: "input file: \(path)") }
-            return .failure(
-                Failure(
-                    message: "Could not connect to the CIB: the live cluster is not supported yet;"
-                        + " set CIB_file or CIB_shadow, or use -x, -X or -p",
-                    status: .disconnect))
+            // The live cluster's CIB through the local crmd.
+            do {
+                let session = try CIBSession()
+                let text = session.document.xml.serialized()
+                return .success(VerifyInput(bytes: Array(text.utf8), name: nil, description: "live cluster"))
+            } catch .noLiveCluster {
+                // Pacemaker 2.1.5's words and exit code when no cluster answers.
+                return .failure(Failure(message: "CIB query failed: Input file not available", status: .noInput))
+            } catch {
+                return .failure(Failure(message: "CIB query failed: \(error)", status: error.exitCode))
+            }
         }
         return .failure(Failure(message: "No configuration source specified.  Use --help for usage information.", status: .error))
     }

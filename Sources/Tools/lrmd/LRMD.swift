@@ -38,8 +38,10 @@ struct LRMD: AsyncParsableCommand {
         if let ocfPath { environment["OCF_RA_PATH"] = ocfPath }
         let locator = AgentLocator(environment: environment)
         let passed = ["HA_SBIN_DIR", "HA_LOGFACILITY", "PCMK_LOGFACILITY", "HA_LOGFILE", "HA_DEBUGLOG"]
-        let settings = AgentEnvironmentSettings(
-            resourceTemporaryDirectory: temporary, extra: environment.filter { passed.contains($0.key) })
+        // Agents that call cluster tools (crm_attribute --promotion) reach this node's crmd through HA_RUN_DIR.
+        var extra = environment.filter { passed.contains($0.key) }
+        extra["HA_RUN_DIR"] = runDirectory
+        let settings = AgentEnvironmentSettings(resourceTemporaryDirectory: temporary, extra: extra)
         var logger = Logger(label: "ha.lrmd")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let service = LRMDService(

@@ -3,6 +3,14 @@ import Messaging
 
 extension Controller {
     mutating func viewInstalled(_ view: ControllerView, at now: Instant) -> [Directive] {
+        // A member that left after recording itself expected down shut down cleanly: every replica holds that
+        // record at this point of the stream, so every tracker agrees and nobody fences it.
+        for (node, state) in nodes.states where state == .online && !view.members.contains(node) {
+            let xpath = "/cib/status/node_state[@id='\(node)'][@expected='down']"
+            if let found = try? replication.document.cib.xml.select(xpath), !found.isEmpty {
+                _ = nodes.handle(.shutDownCleanly(node))
+            }
+        }
         var directives = nodeDirectives(nodes.handle(.viewInstalled(view, isDC: false)), at: now)
         if engine.isRunning {
             // The view changed: results of actions in flight may never come; a new DC starts afresh.
@@ -52,6 +60,9 @@ extension Controller {
                         directives += submitInternal(body, at: now)
                     } else if case .rejected(_, let message) = outcome {
                         directives.append(.notice("a controller update was rejected: \(message)"))
+                    } else if body == shutdownBody {
+                        shutdownBody = nil
+                        directives.append(.shutdownComplete)
                     }
                     continue
                 }
@@ -88,8 +99,27 @@ extension Controller {
             directives += submitInternal(body, at: now)
         }
         directives += nodeDirectives(nodes.handle(.viewInstalled(view, isDC: true)), at: now)
+        directives += keepShutdownsDown(view, at: now)
         directives += markUnseenNodesOutside(view, at: now)
         directives += listConfiguredNodes(at: now)
+        return directives
+    }
+
+    /// A member that finished its clean shutdown (recorded `expected="down"`, its `shutdown` attribute still
+    /// set) but has not left yet stays expected down: the tracker just wrote every member `expected="member"`,
+    /// which would make its departure look like a failure.
+    private mutating func keepShutdownsDown(_ view: ControllerView, at now: Instant?) -> [Directive] {
+        var directives: [Directive] = []
+        for node in view.members {
+            let xpath = "/cib/status/node_state[@id='\(node)'][@expected='down']/transient_attributes"
+                + "/instance_attributes/nvpair[@name='shutdown'][@value!='0']"
+            guard let found = try? replication.document.cib.xml.select(xpath), !found.isEmpty,
+                let body = try? StatusUpdates.nodeState(
+                    nodeID: "\(node)", name: configuration.names[node] ?? "\(node)", inMembership: true,
+                    controllerOnline: true, join: "member", expected: "down")
+            else { continue }
+            directives += submitInternal(body, at: now)
+        }
         return directives
     }
 

@@ -100,6 +100,16 @@ extension Controller {
     ) -> [Directive] {
         localInFlight.remove("\(transitionID):\(action.id)")
         var directives = recordLocally(action, result, transitionKey: key, tag: CIBUpdateBody.transitionResultTag, at: now)
+        if action.kind == .cluster, action.operation == "do_shutdown", result.status == .done, result.rc == 0,
+            action.node == configuration.names[configuration.node], shutdownBody == nil,
+            let body = try? StatusUpdates.nodeState(
+                nodeID: "\(configuration.node)", name: action.node ?? "", inMembership: true, controllerOnline: true,
+                join: "member", expected: "down")
+        {
+            // Everything here is stopped (do_shutdown comes after every stop of this node).
+            shutdownBody = StatusUpdates.taggedAsTransitionResult(body)
+            directives += submitInternal(shutdownBody!, at: now)
+        }
         guard let view = replication.view else { return directives }
         if isDC, engine.graph?.transitionID == transitionID {
             directives += runEngine(.actionCompleted(actionID: action.id, result, at: now), at: now, recordsResults: false)

@@ -70,6 +70,9 @@ public struct Controller {
         case scheduleTimer(at: Instant)
         /// Something an operator follows at notice level (DC elected, transition finished, node fenced).
         case notice(String)
+        /// The clean shutdown asked for with `requestShutdown` is done: this node's resources are stopped and
+        /// the CIB records it as expected down; the crmd may exit.
+        case shutdownComplete
     }
 
     /// What the controller was told at start.
@@ -92,6 +95,8 @@ public struct Controller {
     var localInFlight: Set<String> = []
     /// Which members declared themselves ready in the current view.
     var readiness = ReadinessBarrier()
+    /// The update that records this node as cleanly down after its `do_shutdown` (see `requestShutdown`).
+    var shutdownBody: String?
     /// This node's own operation history, the latest record per `lrm_rsc_op` id: the node is the authority
     /// on it, and rewrites it into the CIB after every election (a partition's copy may have lost it; a
     /// restarted crmd has none, so the DC probes the node again).
@@ -112,6 +117,16 @@ public struct Controller {
     public mutating func submitToolUpdate(_ body: String) -> (UpdateID, [Directive]) {
         let id = nextUpdateID()
         return (id, replicate(.updateSubmitted(id, body: body, requiresQuorum: true), at: nil))
+    }
+
+    /// Asks for a clean shutdown, as Pacemaker's controller does: sets this node's transient `shutdown`
+    /// attribute, so the DC's policy engine stops the node's resources and sends it `do_shutdown`; once that
+    /// ran, the node records itself `expected="down"` and the controller answers `.shutdownComplete`.
+    public mutating func requestShutdown(epochSeconds: Int, at now: Instant) -> [Directive] {
+        guard let body = try? StatusUpdates.setTransientAttribute(
+            nodeID: "\(configuration.node)", name: "shutdown", value: "\(epochSeconds)")
+        else { return [] }
+        return submitInternal(body, at: now) + maybeRunPolicy(at: now)
     }
 
     /// Feeds one event at `now`.

@@ -22,12 +22,14 @@ public struct ControllerDaemonConfiguration: Sendable {
     public var logsToFile: Bool
     /// The lowest level logged.
     public var logLevel: ControllerEventLog.Level
+    /// How long a clean shutdown (the DC stopping this node's resources) may take before the crmd stops anyway.
+    public var shutdownTimeout: Duration
 
     /// A configuration from ha.cf for the node named `localNodeName`.
     public init(
         configuration: HeartbeatConfiguration, localNodeName: String, runDirectory: String, stateDirectory: String,
         policyDelay: Duration = .milliseconds(20), connectTimeout: Duration = .seconds(30), logsToFile: Bool = true,
-        logLevel: ControllerEventLog.Level = .notice
+        logLevel: ControllerEventLog.Level = .notice, shutdownTimeout: Duration = .seconds(60)
     ) throws(ControllerDaemonError) {
         guard let local = configuration.node(named: localNodeName) else {
             throw .notConfigured("node '\(localNodeName)' is not among ha.cf's nodes")
@@ -40,6 +42,7 @@ public struct ControllerDaemonConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.logsToFile = logsToFile
         self.logLevel = logLevel
+        self.shutdownTimeout = shutdownTimeout
     }
 
     /// The heartbeat daemon's client socket.
@@ -82,6 +85,8 @@ enum ControllerInput: Sendable {
     case event(Controller.Event)
     case request(CRMDRequest, CRMDPeer, @Sendable (CRMDResponse) -> Void)
     case persistFailed(String)
+    case shutdownRequested
+    case shutdownTimedOut
 }
 
 /// The crmd as a service: connects the pure `Controller` to the local heartbeat (process group `crmd`), the
@@ -168,15 +173,17 @@ public final class ControllerDaemon: Service, Sendable {
                     initialVersion: initialVersion, report: { sink.yield(.event(.persisted(sequence: $0))) },
                     fail: { sink.yield(.persistFailed($0)) })
             }
-            let failure = await withGracefulShutdownHandler {
-                var failure: String?
+            let failure: String? = await withGracefulShutdownHandler { () async -> String? in
                 for await input in inputs {
-                    failure = await loop.handle(input)
-                    if failure != nil { break }
+                    switch await loop.handle(input) {
+                    case .failure(let reason): return reason
+                    case .stop: return nil
+                    case nil: continue
+                    }
                 }
-                return failure
+                return nil
             } onGracefulShutdown: {
-                sink.finish()
+                sink.yield(.shutdownRequested)
             }
             writer.stop()
             group.cancelAll()

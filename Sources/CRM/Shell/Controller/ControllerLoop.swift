@@ -5,6 +5,14 @@ import NIOCore
 import NIOPosix
 import XML
 
+/// Why the event loop ends.
+enum LoopExit: Sendable, Equatable {
+    /// A clean stop (shutdown done, or nothing to wait for).
+    case stop
+    /// The daemon cannot go on.
+    case failure(String)
+}
+
 /// The crmd's event loop state: owns the `Controller`, turns inputs into controller events and carries out
 /// the directives. Only the daemon's loop task touches it.
 struct ControllerLoop {
@@ -24,6 +32,9 @@ struct ControllerLoop {
     var waitingTools: [UpdateID: @Sendable (CRMDResponse) -> Void] = [:]
     /// The transition last logged as started.
     var loggedTransition: Int?
+    /// Multicasts in flight and waiting (the daemon's flow control would drop what passes its window).
+    var sends = SendWindow<ByteBuffer>()
+    let pid = UInt32(bitPattern: getpid())
 
     init(
         controller: Controller, configuration: ControllerDaemonConfiguration, connection: HeartbeatConnection,
@@ -45,7 +56,7 @@ struct ControllerLoop {
     func name(_ node: NodeID) -> String { configuration.names[node] ?? "\(node)" }
 
     /// Handles one input; returns why the daemon must stop, if it must.
-    mutating func handle(_ input: ControllerInput) async -> String? {
+    mutating func handle(_ input: ControllerInput) async -> LoopExit? {
         switch input {
         case .heartbeat(let event):
             if let view = tracker.handle(event) {
@@ -57,6 +68,9 @@ struct ControllerLoop {
             }
             switch event {
             case .message(let group, let from, let payload) where group == Self.group:
+                if from.member.node == configuration.node, from.pid == pid {
+                    if let failure = await send(sends.deliveredOwn()) { return failure }
+                }
                 do {
                     let message = try ControllerMessage.decode(payload)
                     return await feed(.messageDelivered(from: from.member.node, message))
@@ -65,14 +79,20 @@ struct ControllerLoop {
                 }
             case .failure(let reason):
                 log.log(.warning, "the heartbeat daemon refused a request: \(reason)")
+                if let failure = await send(sends.reset()) { return failure }
             default:
                 break
             }
             return nil
         case .heartbeatClosed(let reason):
-            return "lost the heartbeat daemon: \(reason)"
+            return .failure("lost the heartbeat daemon: \(reason)")
         case .lrmdClosed:
-            return "lost lrmd: the connection closed"
+            return .failure("lost lrmd: the connection closed")
+        case .shutdownRequested:
+            return await shutDown()
+        case .shutdownTimedOut:
+            log.log(.warning, "clean shutdown timed out after \(configuration.shutdownTimeout): stopping anyway")
+            return .stop
         case .persistFailed(let reason):
             log.log(.error, reason)
             return nil
@@ -85,24 +105,22 @@ struct ControllerLoop {
     }
 
     /// Feeds the controller and carries out what it asks.
-    mutating func feed(_ event: Controller.Event) async -> String? {
+    mutating func feed(_ event: Controller.Event) async -> LoopExit? {
         let directives = controller.handle(event, at: now)
         logTransitionStart()
         return await carryOut(directives)
     }
 
-    mutating func carryOut(_ directives: [Controller.Directive]) async -> String? {
+    mutating func carryOut(_ directives: [Controller.Directive]) async -> LoopExit? {
+        var exit: LoopExit?
         for directive in directives {
             switch directive {
             case .broadcast(let message):
                 if case .actionRequested(_, let target, let transitionID, let action, _) = message {
                     logDispatch(action, on: target, transitionID: transitionID)
                 }
-                do {
-                    try await connection.send(message.encoded(), to: Self.group)
-                } catch {
-                    return "cannot send to the heartbeat daemon: \(error)"
-                }
+                let bytes = message.encoded()
+                if let failure = await send(sends.submit(bytes, bytes: bytes.readableBytes)) { return failure }
             case .persist(let sequence, let snapshot, let lineage, _):
                 writer.enqueue(PersistWriter.Job(sequence: sequence, snapshot: snapshot, lineage: lineage))
             case .completeUpdate(let id, let outcome):
@@ -123,6 +141,39 @@ struct ControllerLoop {
                 }
             case .notice(let text):
                 logNotice(text)
+            case .shutdownComplete:
+                log.notice("shutdown complete node=\(configuration.nodeName)")
+                exit = .stop
+            }
+        }
+        return exit
+    }
+
+    /// Starts a clean shutdown: the DC stops this node's resources first. Without a DC there is nobody to ask
+    /// and nothing is scheduled here, so the crmd stops at once.
+    mutating func shutDown() async -> LoopExit? {
+        guard controller.replication.dc != nil, controller.replication.view?.isQuorate == true else {
+            log.notice("shutdown requested node=\(configuration.nodeName) dc=none: stopping at once")
+            return .stop
+        }
+        log.notice("shutdown requested node=\(configuration.nodeName)")
+        let sink = sink
+        let timeout = configuration.shutdownTimeout
+        Task {
+            try? await Task.sleep(for: timeout)
+            sink.yield(.shutdownTimedOut)
+        }
+        let directives = controller.requestShutdown(epochSeconds: Int(time(nil)), at: now)
+        return await carryOut(directives)
+    }
+
+    /// Hands messages the send window released to the heartbeat daemon.
+    func send(_ messages: [ByteBuffer]) async -> LoopExit? {
+        for message in messages {
+            do {
+                try await connection.send(message, to: Self.group)
+            } catch {
+                return .failure("cannot send to the heartbeat daemon: \(error)")
             }
         }
         return nil
@@ -154,7 +205,7 @@ struct ControllerLoop {
 extension ControllerLoop {
     /// Answers a tool: queries at once from this replica, updates once the DC decided them.
     mutating func serve(_ request: CRMDRequest, peer: CRMDPeer, reply: @escaping @Sendable (CRMDResponse) -> Void) async
-        -> String?
+        -> LoopExit?
     {
         switch request {
         case .ping:

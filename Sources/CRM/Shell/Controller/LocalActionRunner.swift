@@ -26,6 +26,9 @@ final class LocalActionRunner: Sendable {
         var early: [CallID: OperationResult] = [:]
         /// Recurring operations per resource, cancelled before the resource stops.
         var recurring: [String: Set<OperationKey>] = [:]
+        /// Fence devices started here: like Pacemaker's fencer, a device is "running" only where it was
+        /// started, so a probe elsewhere answers 7 instead of asking the (reachable) device.
+        var startedDevices: Set<String> = []
     }
 
     let client: LRMDClient
@@ -88,6 +91,16 @@ final class LocalActionRunner: Sendable {
             await cancelRecurring(of: id)
         default:
             break
+        }
+        if resource.agentClass == "stonith" {
+            let isStarted = state.withLock { $0.startedDevices.contains(id) }
+            if action.operation == "stop" {
+                _ = state.withLock { $0.startedDevices.remove(id) }
+                return finish(ActionResult(rc: 0, completedAtEpochSeconds: Self.epochSeconds()))
+            }
+            if action.operation == "monitor", !isStarted {
+                return finish(ActionResult(rc: 7, completedAtEpochSeconds: Self.epochSeconds()))
+            }
         }
         do {
             try await ensureRegistered(id: id, resource: resource, parameters: action.parameters)
@@ -179,6 +192,11 @@ final class LocalActionRunner: Sendable {
                 state.waiting[result.callID] = waiter
             } else {
                 state.waiting[result.callID] = nil
+            }
+            if waiter.action.operation == "start", waiter.action.resource?.agentClass == "stonith", converted.rc == 0,
+                converted.status == .done, let resource = waiter.action.resource
+            {
+                state.startedDevices.insert(resource.longID ?? resource.id)
             }
             return .localActionFinished(
                 transitionID: waiter.transitionID, waiter.action, transitionKey: waiter.transitionKey, converted)

@@ -112,3 +112,11 @@ extension CIBSession {
             isConfigurationChanged: (after.adminEpoch, after.epoch) != (before.adminEpoch, before.epoch))
     }
 }
+
+extension CIBSession {
+    /// The name of the node whose crmd this live session talks to (nil for files, or when it does not say).
+    public func localNodeName() -> String? {
+        guard let crmd, case .pong(let node, _, _, _) = try? crmd.request(.ping) else { return nil }
+        return node
+    }
+}

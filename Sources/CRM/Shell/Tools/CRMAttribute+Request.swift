@@ -18,10 +18,12 @@ extension CRMAttribute {
         var setID: String?
         var nvpairID: String?
         var defaultValue: String?
+        /// `-p/--promotion [RSC]`: the resource whose promotion score is meant (`master-<rsc>`, transient).
+        var promotionResource: String?
         var isUtilization: Bool
         var isQuiet: Bool
 
-        init(_ arguments: ToolArguments) throws(Failure) {
+        init(_ arguments: ToolArguments, environment: [String: String]) throws(Failure) {
             let commands = [arguments.has("query"), arguments.has("update"), arguments.has("delete")].filter { $0 }
             guard commands.count <= 1 else { throw Failure(.usage, "Only one of -G, -v and -D may be given") }
             if let value = arguments.value("update") {
@@ -39,15 +41,25 @@ extension CRMAttribute {
             defaultValue = arguments.value("default")
             isUtilization = arguments.has("utilization")
             isQuiet = arguments.has("quiet")
+            if arguments.has("promotion") {
+                // The resource is the option's value, else the agent's own (crm_attribute called from an agent).
+                let resource = arguments.value("promotion") ?? environment["OCF_RESOURCE_INSTANCE"] ?? ""
+                guard !resource.isEmpty else {
+                    throw Failure(.usage, "--promotion needs a resource: give it, or set OCF_RESOURCE_INSTANCE")
+                }
+                // Clone instances share one score attribute.
+                promotionResource = String(resource.split(separator: ":", maxSplits: 1).first ?? Substring(resource))
+                name = "master-\(promotionResource!)"
+                lifetime = "reboot"
+            }
             try check(arguments)
         }
 
+        /// Whether the attribute lives in the status section (transient, like Pacemaker's attrd's): only the
+        /// live cluster has one that counts.
+        var isTransient: Bool { lifetime == "reboot" || type == "status" || promotionResource != nil }
+
         private func check(_ arguments: ToolArguments) throws(Failure) {
-            if arguments.has("promotion") {
-                throw Failure(
-                    .disconnect,
-                    "--promotion sets a transient node attribute, which needs the live cluster (not available yet)")
-            }
             if command != .query && name == nil && nvpairID == nil {
                 throw Failure(.usage, "-n/--name (or -i/--id) is required with -v and -D")
             }
@@ -56,11 +68,6 @@ extension CRMAttribute {
             }
             if let lifetime, !["forever", "reboot"].contains(lifetime) {
                 throw Failure(.usage, "Invalid lifetime '\(lifetime)': use forever or reboot")
-            }
-            if lifetime == "reboot" || type == "status" {
-                throw Failure(
-                    .disconnect,
-                    "Transient (-l reboot) node attributes live in the status section and are managed by the live cluster's attribute daemon, which is not available yet")
             }
             if type == "tickets" {
                 throw Failure(.disconnect, "Tickets live in the status section and need the live cluster (not available yet)")
@@ -71,6 +78,15 @@ extension CRMAttribute {
         func locator(in document: XMLDocument, hostName: String) throws(Failure) -> CIBAttributeLocator {
             let owner: CIBAttributeLocator.Owner
             let setElement: String
+            if isTransient {
+                let uname = node ?? hostName
+                guard let id = Self.nodeID(named: uname, in: document) else {
+                    throw Failure(.noSuchObject, "Could not map name=\(uname) to a UUID")
+                }
+                return CIBAttributeLocator(
+                    owner: .transient(nodeID: id), setElement: "instance_attributes", setID: setID, nvpairID: nvpairID,
+                    name: name)
+            }
             switch type {
             case "crm_config" where node == nil, nil where node == nil && lifetime == nil:
                 owner = .clusterOptions

@@ -4,8 +4,9 @@ import XML
 /// `crm_attribute`: query, set and delete cluster options, resource/operation defaults and permanent node
 /// attributes with Pacemaker's options, output and exit codes.
 ///
-/// Transient (`-l reboot`) attributes, `--promotion` and tickets live in the status section, which the live
-/// cluster's attribute daemon owns: they fail with exit 102 until the cluster exists.
+/// Transient (`-l reboot`) attributes and `--promotion` scores live in the status section: on the live cluster
+/// they are ordinary updates through the crmd (the DC applies them); on a file they fail with exit 102, as
+/// Pacemaker's tool does without attrd. Tickets are not supported yet (102).
 public enum CRMAttribute {
     /// The options, as Pacemaker 2.1.5's crm_attribute accepts them.
     public static let options: [ToolArguments.Option] = [
@@ -24,7 +25,7 @@ public enum CRMAttribute {
         Commands: -G/--query (default)  -v/--update VALUE  -D/--delete
         Where: -t/--type crm_config|rsc_defaults|op_defaults  -N/--node NODE [-l forever|reboot] [-z]
         Other: -d/--default VALUE  -q/--quiet  --output-as text|xml  -V/--verbose
-        The CIB is the file named by CIB_shadow (crm_shadow) or CIB_file.
+        The CIB is the file named by CIB_shadow (crm_shadow) or CIB_file, else the live cluster.
 
         """
 
@@ -65,14 +66,23 @@ public enum CRMAttribute {
     private static func execute(
         _ arguments: ToolArguments, environment: [String: String], reporter: inout ToolReporter
     ) throws(Failure) -> CRMExitCode {
-        let request = try AttributeRequest(arguments)
+        let request = try AttributeRequest(arguments, environment: environment)
         let session: CIBSession
         do {
             session = try CIBSession(environment: environment, validator: CIBSchema())
         } catch {
             throw Failure(error.exitCode, "Could not connect to the CIB: \(error.description)")
         }
-        let locator = try request.locator(in: session.document.xml, hostName: hostName())
+        if request.isTransient && session.location != .live {
+            // Pacemaker's tools reach attrd for these, whatever CIB_file says.
+            throw Failure(
+                .disconnect,
+                "Transient (-l reboot) node attributes live in the status section and are managed by the live "
+                    + "cluster: unset CIB_file and CIB_shadow to reach it")
+        }
+        // On the live cluster "this node" is the crmd's node (as Pacemaker asks its controller), else the host.
+        let localName = session.location == .live ? (session.localNodeName() ?? hostName()) : hostName()
+        let locator = try request.locator(in: session.document.xml, hostName: localName)
         switch request.command {
         case .query: return try query(locator, request: request, session: session, reporter: &reporter)
         case .update(let value): return try update(locator, value: value, session: session)
