@@ -29,13 +29,43 @@ public struct CIBReplicaStore: Sendable {
             }
             return (CIBDocument.empty(), .initial)
         }
-        let cib = try directory.load()
-        guard CIBFileIO.exists(lineagePath) else { return (cib, .initial) }
+        let lineage = try storedLineage()
+        do {
+            return (try directory.load(), lineage)
+        } catch .digestMismatch(let path, let expected, let actual, let backup) {
+            // A kill -9 between a write's two renames (cib.xml, then cib.xml.sig) leaves a complete new
+            // cib.xml beside the previous signature, and the lineage (written last) older still. Such a file
+            // parses and is at least as new as the lineage: keep it and sign it again. Anything else (an older
+            // or unparsable file) is refused as before.
+            guard let recovered = recoverInterruptedWrite(atLeast: lineage) else {
+                throw .digestMismatch(path: path, expected: expected, actual: actual, newestValidBackup: backup)
+            }
+            return (recovered, lineage)
+        }
+    }
+
+    /// The lineage side file's content, the initial lineage when there is none.
+    private func storedLineage() throws(CIBStoreError) -> CIBLineage {
+        guard CIBFileIO.exists(lineagePath) else { return .initial }
         let text = String(decoding: try CIBFileIO.read(lineagePath, limit: 4096), as: UTF8.self)
         guard let lineage = Self.parseLineage(text) else {
             throw .corrupt(path: lineagePath, reason: "not a lineage line: '\(text.prefix(80))'", newestValidBackup: nil)
         }
-        return (cib, lineage)
+        return lineage
+    }
+
+    /// `cib.xml` re-signed when it parses and its version is not older than `lineage`'s; nil otherwise.
+    private func recoverInterruptedWrite(atLeast lineage: CIBLineage) -> CIBDocument? {
+        guard let document = try? CIBDocument.load(file: directory.cibPath, maximumBytes: directory.maximumBytes) else {
+            return nil
+        }
+        let version = document.version
+        let floor = lineage.version
+        guard (version.adminEpoch, version.epoch, version.numUpdates) >= (floor.adminEpoch, floor.epoch, floor.numUpdates)
+        else { return nil }
+        let digest = CIBDigest.onDisk(document.root)
+        guard (try? CIBFileIO.writeAtomically(Array(digest.utf8), to: directory.cibPath + ".sig")) != nil else { return nil }
+        return document
     }
 
     /// Writes a replica durably; backs up the previous `cib.xml` when the configuration version moved.
