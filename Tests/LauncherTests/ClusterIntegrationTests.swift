@@ -58,4 +58,32 @@ struct ClusterIntegrationTests {
         }
         await fixture.tearDown()
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func demoRunsToItsResultLineAndLeavesNothingBehind() async throws {
+        let demo = Process()
+        demo.executableURL = URL(fileURLWithPath: "\(HAStartTests.buildDirectory)/ha")
+        demo.arguments = ["demo", "--non-interactive"]
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("ha-demo-test-\(UUID().uuidString).txt").path
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        demo.standardOutput = handle
+        demo.standardError = handle
+        try demo.run()
+        let deadline = ContinuousClock.now + .seconds(100)
+        while demo.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        if demo.isRunning { demo.interrupt() }
+        demo.waitUntilExit()
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(demo.terminationStatus == 0, "\(text)")
+        let last = text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("RESULT failover_ms="), "\(text)")
+        for key in ["failover_ms", "detect_ms", "fence_ms", "start_ms"] {
+            #expect(last.contains(" \(key)=") || last.hasPrefix("RESULT \(key)="), "\(last)")
+        }
+        #expect(text.contains("demo-everywhere (the clone) runs on"), "the clone is back on the restarted node")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ha-demo-\(demo.processIdentifier)").path
+        #expect(!FileManager.default.fileExists(atPath: directory), "the demo removes its directory")
+    }
 }
