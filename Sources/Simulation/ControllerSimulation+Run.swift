@@ -97,7 +97,8 @@ extension ControllerSimulation {
         case .broadcast(let message):
             guard let id = nodes[node]?.viewID else { return }
             views[id]?.messages.append((node, message))
-        case .persist(let sequence, let snapshot, let lineage, _):
+        case .persist(let sequence, let lineage, _):
+            let snapshot = nodes[node]?.controller?.replication.document.snapshot() ?? ""
             nodes[node]?.writes.append((sequence, snapshot, lineage))
         case .completeUpdate:
             break

@@ -136,7 +136,8 @@ extension ReplicationSimulation {
         case .broadcast(let message):
             guard let viewID = nodes[node]?.viewID else { return }
             views[viewID]?.messages.append((node, message))
-        case .persist(let sequence, let snapshot, let lineage, _):
+        case .persist(let sequence, let lineage, _):
+            let snapshot = nodes[node]?.replica?.document.snapshot() ?? ""
             nodes[node]?.writes.append((sequence, snapshot, lineage))
         case .complete(let id, let outcome):
             record(outcome, of: id, at: node)

@@ -10,7 +10,11 @@ final class ServedCIB: @unchecked Sendable {
     private let lock = NSLock()
     private var document: CIBDocument
     private var isQuorate = true
+    private var interruptions = 0
     private(set) var updates: [String] = []
+
+    /// The next `count` updates are applied but answered `interrupted`, as when a view changes just after.
+    func interruptNext(_ count: Int) { lock.withLock { interruptions = count } }
 
     init(_ document: CIBDocument) { self.document = document }
 
@@ -35,6 +39,10 @@ final class ServedCIB: @unchecked Sendable {
                 do {
                     let (request, user) = try CIBUpdateBody.decode(body)
                     let result = try document.apply(request, user: user)
+                    if interruptions > 0 {
+                        interruptions -= 1
+                        return .outcome(.interrupted)
+                    }
                     return .outcome(result.isChanged ? .committed(result.after) : .unchanged(result.after))
                 } catch let error as CIBError {
                     return .outcome(.rejected(exitCode: Int(error.exitCode.rawValue), message: error.description))
@@ -99,6 +107,32 @@ struct CIBSessionLiveTests {
             } throws: { error in
                 (error as? CIBSessionError)?.exitCode == .quorum
             }
+        }
+    }
+
+    @Test func interruptedEditsThatAreSafeToRepeatAreSentAgain() async throws {
+        try await withServer { served, environment in
+            let session = try CIBSession(environment: environment)
+            let modify = try XMLDocument.parse("<primitive id=\"d1\" description=\"x\"/>", source: "test")
+            served.interruptNext(1)
+            let result = try session.apply(.modify(.xpath("//primitive[@id='d1']"), modify.root, allowCreate: false))
+            #expect(served.updates.count == 2, "sent again")
+            #expect(result.after == session.document.version)
+            #expect(try session.query(.xpath("//primitive[@id='d1']"))[0][attribute: "description"] == "x")
+
+            served.interruptNext(1)
+            _ = try session.apply(.delete(.xpath("//rsc_location[@id='loc1']"), nil, allMatches: false))
+            #expect(served.updates.count == 3, "the refreshed copy shows the delete went through: not sent again")
+
+            let create = try XMLDocument.parse(
+                "<primitive id=\"d9\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>", source: "test")
+            served.interruptNext(1)
+            #expect {
+                try session.apply(.create(.scope(.resources), create.root))
+            } throws: { error in
+                (error as? CIBSessionError)?.exitCode == .timeout
+            }
+            #expect(served.updates.count == 4, "a create is not repeated")
         }
     }
 

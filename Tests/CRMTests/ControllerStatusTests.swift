@@ -28,7 +28,7 @@ private struct LockstepGroup {
         while !queue.isEmpty {
             switch queue.removeFirst() {
             case .broadcast(let message): log.append((node, message))
-            case .persist(let sequence, _, _, _): queue += replicas[node]!.handle(.persisted(sequence: sequence))
+            case .persist(let sequence, _, _): queue += replicas[node]!.handle(.persisted(sequence: sequence))
             case .complete(let id, let outcome): answers[id] = outcome
             case .dcElected, .documentChanged, .replicaFault: break
             }

@@ -71,6 +71,18 @@ final class ControllerCluster: @unchecked Sendable {
         processes["\(daemon)@\(node)"] = process
     }
 
+    /// Starts only the crmd of a node again (after `killDaemon`).
+    func restartCRMD(_ node: Int) throws {
+        try launch("crmd", node, ["--config", config(node), "--state-dir", state(node), "--run-dir", run(node)])
+    }
+
+    /// SIGKILL of one daemon of a node.
+    func killDaemon(_ daemon: String, _ node: Int) {
+        guard let process = processes.removeValue(forKey: "\(daemon)@\(node)") else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// SIGKILL of every daemon of a node, crmd first.
     func kill(_ node: Int) {
         for daemon in ["crmd", "lrmd", "heartbeat"] {

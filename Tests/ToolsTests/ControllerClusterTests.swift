@@ -100,6 +100,40 @@ struct ControllerClusterTests {
         #expect(!FileManager.default.fileExists(atPath: record), "a clean shutdown is not fenced")
     }
 
+    @Test func aRestartedCrmdRebuildsFromItsDiskAndAReprobe() throws {
+        let cluster = try ControllerCluster(nodes: 3)
+        try cluster.startAll()
+        try #require(cluster.wait(for: .seconds(20)) { (1...3).allSatisfy { cluster.ping($0)?.dc != nil } }, "\(cluster.logs)")
+        let configuration = """
+            <configuration><crm_config><cluster_property_set id="opts">\
+            <nvpair id="opts-stonith" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>\
+            <resources><primitive id="dummy" class="ocf" provider="linux-ha" type="Dummy"/></resources></configuration>
+            """
+        let update = try ToolProcess.ours(
+            "cibadmin", ["-M", "-o", "configuration", "-X", configuration], environment: cluster.environment(3))
+        #expect(update.status == 0, "\(update.standardError)")
+        try #require(cluster.wait(for: .seconds(15)) { cluster.nodesRunningDummy("dummy").count == 1 }, "\(cluster.logs)")
+        let node = cluster.nodesRunningDummy("dummy")[0]
+
+        // kill -9 of that crmd only: its lrmd keeps the Dummy running. Without fencing the others start it
+        // elsewhere at once; the restarted crmd reloads its replica, rejoins, and its re-probe finds the second
+        // copy, so the DC stops both and starts one.
+        cluster.killDaemon("crmd", node)
+        try cluster.restartCRMD(node)
+        let rejoined = cluster.wait(for: .seconds(20)) { cluster.ping(node)?.dc != nil }
+        #expect(rejoined, "the restarted crmd finds a DC\n\(cluster.logs)")
+        func secondRun() -> String {
+            let log = (try? String(contentsOfFile: cluster.run(node) + "/crmd.log", encoding: .utf8)) ?? ""
+            return log.components(separatedBy: "notice: starting node=node\(node)").dropFirst(2).joined()
+        }
+        let probed = cluster.wait(for: .seconds(20)) { secondRun().contains("action finished op=dummy_monitor_0") }
+        #expect(probed, "the restarted node is probed again\n\(cluster.logs)")
+        #expect(!secondRun().hasPrefix(" id=\(node) cib=0.1.0"), "the replica came from disk: \(secondRun().prefix(80))")
+        let settled = cluster.wait(for: .seconds(20)) { cluster.nodesRunningDummy("dummy").count == 1 }
+        usleep(1_000_000)
+        #expect(settled && cluster.nodesRunningDummy("dummy").count == 1, "running on \(cluster.nodesRunningDummy("dummy"))\n\(cluster.logs)")
+    }
+
     @Test func toolsWithoutACrmdSayNotConnected() throws {
         let environment = ["HA_RUN_DIR": "/nonexistent-\(UUID().uuidString)"]
         let query = try ToolProcess.ours("cibadmin", ["-Q"], environment: environment)

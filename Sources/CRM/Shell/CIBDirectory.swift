@@ -109,6 +109,16 @@ public struct CIBDirectory: Sendable {
         try CIBFileIO.writeAtomically(Array(digest.utf8), to: signaturePath)
     }
 
+    /// Writes `text`, the compact serialization of a `<cib>`, as `cib.xml` with its digest, without parsing
+    /// it (the crmd's replica: exactly the copy it holds, status included). Backs up the current file first
+    /// when `backingUp` is set; never reads it back.
+    public func save(serialized text: String, backingUp: Bool) throws(CIBStoreError) {
+        try ensureDirectory()
+        if exists && backingUp { try backUpCurrent() }
+        try CIBFileIO.writeAtomically(Array(text.utf8), to: cibPath)
+        try CIBFileIO.writeAtomically(Array(CIBDigest.onDisk(serialized: text).utf8), to: signaturePath)
+    }
+
     private func ensureDirectory() throws(CIBStoreError) {
         var info = stat()
         if stat(path, &info) == 0 {

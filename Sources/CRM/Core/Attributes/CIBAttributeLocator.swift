@@ -19,9 +19,9 @@ public struct CIBAttributeLocator: Sendable, Equatable {
         case node(id: String)
         /// The resource element (primitive, group, clone, bundle, template) with this id.
         case resource(id: String)
-        /// A node's transient attributes (`-l reboot`, what Pacemaker's attrd writes):
-        /// `status/node_state[@id]/transient_attributes`, set `status-<id>`, nvpairs `status-<id>-<name>`.
-        case transient(nodeID: String)
+        /// The transient (`-l reboot`) attributes of the node with this id: `transient_attributes` in its
+        /// `node_state` of the status section, where fail counts and agents' attributes live.
+        case nodeStatus(id: String)
     }
 
     /// Where the sets live.
@@ -52,7 +52,7 @@ public struct CIBAttributeLocator: Sendable, Equatable {
         case .operationDefaults: return .operationDefaults
         case .node: return .nodes
         case .resource: return .resources
-        case .transient: return .status
+        case .nodeStatus: return .status
         }
     }
 
@@ -69,10 +69,14 @@ public struct CIBAttributeLocator: Sendable, Equatable {
             return root.firstChild(named: "configuration")?.firstChild(named: "resources")?.first { element in
                 element[attribute: "id"] == id && ["primitive", "group", "clone", "master", "bundle", "template"].contains(element.name)
             }
-        case .transient(let id):
-            return root.firstChild(named: "status")?.children(named: "node_state").first { $0[attribute: "id"] == id }?
-                .firstChild(named: "transient_attributes")
+        case .nodeStatus(let id):
+            return Self.nodeState(id, in: document)?.firstChild(named: "transient_attributes")
         }
+    }
+
+    /// The `node_state` of node `id` in the status section.
+    static func nodeState(_ id: String, in document: XMLDocument) -> XMLElement? {
+        document.root.firstChild(named: "status")?.children(named: "node_state").first { $0[attribute: "id"] == id }
     }
 
     /// The matching nvpairs, in document order (sets directly under the owner only).
@@ -96,7 +100,7 @@ public struct CIBAttributeLocator: Sendable, Equatable {
         case .operationDefaults: return "op_defaults-options"
         case .node(let id): return setElement == "utilization" ? "nodes-\(id)-utilization" : "nodes-\(id)"
         case .resource(let id): return "\(id)-\(setElement)"
-        case .transient(let id): return "status-\(id)"
+        case .nodeStatus(let id): return "status-\(id)"
         }
     }
 
@@ -105,15 +109,15 @@ public struct CIBAttributeLocator: Sendable, Equatable {
     /// - Throws: `CIBError.noSuchObject` when the owner does not exist.
     public func updateRequest(value: String, in document: XMLDocument) throws(CIBError) -> CIBRequest {
         guard let name else { throw .invalidRequest("an attribute name is required to set a value") }
-        if case .transient(let id) = owner, ownerElement(in: document) == nil {
-            // Created with the node's status entry when missing, as attrd does.
-            let state = try element("node_state", [("id", id)])
-            let attributes = state.appendCopy(of: try element("transient_attributes", [("id", id)]))
-            let set = attributes.appendCopy(of: try element(setElement, [("id", setID ?? defaultSetID)]))
-            set.appendCopy(of: try element("nvpair", [("id", nvpairID ?? Self.sanitizedID("\(setID ?? defaultSetID)-\(name)")), ("name", name), ("value", value)]))
-            return .modify(.scope(.status), state, allowCreate: true)
-        }
         guard let ownerElement = ownerElement(in: document) else {
+            if case .nodeStatus(let id) = owner {
+                // The node's transient attributes are created with the set, inside its node_state.
+                guard let state = Self.nodeState(id, in: document) else { throw .noSuchObject(ownerDescription) }
+                let transient = try element("transient_attributes", [("id", id)])
+                let set = transient.appendCopy(of: try element(setElement, [("id", setID ?? defaultSetID)]))
+                set.appendCopy(of: try element("nvpair", [("id", nvpairID ?? Self.sanitizedID("\(setID ?? defaultSetID)-\(name)")), ("name", name), ("value", value)]))
+                return .create(.xpath(state.path), transient)
+            }
             guard owner == .resourceDefaults || owner == .operationDefaults else { throw .noSuchObject(ownerDescription) }
             // A missing defaults section is created with the set (Pacemaker 2.1.6 and later; 2.1.5 fails here).
             let section = try element(scope.rawValue, [])
@@ -151,7 +155,7 @@ public struct CIBAttributeLocator: Sendable, Equatable {
         case .clusterOptions, .resourceDefaults, .operationDefaults: return "section <\(scope.rawValue)>"
         case .node(let id): return "node with id '\(id)'"
         case .resource(let id): return "resource '\(id)'"
-        case .transient(let id): return "transient attributes of node '\(id)'"
+        case .nodeStatus(let id): return "status of node with id '\(id)'"
         }
     }
 

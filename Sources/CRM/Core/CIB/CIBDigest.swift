@@ -9,7 +9,12 @@ public enum CIBDigest {
 
     /// The on-disk digest stored in `cib.xml.sig`: MD5 of `" " + compact XML + "\n"` (`cibadmin -5`).
     public static func onDisk(_ element: XMLElement) -> String {
-        MD5.hex(Array((" " + element.serialized() + "\n").utf8))
+        onDisk(serialized: element.serialized())
+    }
+
+    /// The on-disk digest of a CIB already serialized compactly (`XMLElement.serialized()`).
+    public static func onDisk(serialized text: String) -> String {
+        MD5.hex(Array((" " + text + "\n").utf8))
     }
 
     /// The versioned digest (`cibadmin -6`), as Pacemaker computes it for the document's own

@@ -23,7 +23,52 @@ struct CIBChange {
 public enum CIBPatch {
     /// The patchset turning `old` into `new`; nil when they are equal.
     public static func create(from old: XMLDocument, to new: XMLDocument) -> XMLDocument? {
-        let changes = differences(old: old.root, new: new.root)
+        render(differences(old: old.root, new: new.root), from: old, to: new)
+    }
+
+    /// The same patchset as `create(from:to:)` when the two documents differ at most in the attributes of
+    /// the root and of the elements at `chain` (absolute paths, each the parent of the next, such as
+    /// `/cib/status/node_state[@id='1']`, `…/lrm[@id='1']`), and inside the last of them; any of them may be
+    /// missing on either side. Only those are compared, so the cost follows the chain, not the CIB. The
+    /// caller vouches that nothing else changed.
+    public static func create(from old: XMLDocument, to new: XMLDocument, along chain: [String]) -> XMLDocument? {
+        var changes: [CIBChange] = []
+        appendAttributeChange(old: old.root, new: new.root, into: &changes)
+        for (level, path) in chain.enumerated() {
+            let before = (try? old.select(path))?.first
+            let after = (try? new.select(path))?.first
+            switch (before, after) {
+            case (let before?, let after?):
+                if level == chain.count - 1 {
+                    compare(old: before, new: after, path: CIBDocument.path(of: after), into: &changes)
+                } else {
+                    appendAttributeChange(old: before, new: after, into: &changes)
+                    continue
+                }
+            case (nil, let after?):
+                guard let parent = after.parent else { return create(from: old, to: new) }
+                let position = parent.children.firstIndex { $0.isSame(as: after) } ?? 0
+                changes.append(CIBChange(kind: .create, path: CIBDocument.path(of: parent), position: position, new: after))
+            case (let before?, nil):
+                changes.append(CIBChange(kind: .delete, path: CIBDocument.path(of: before), old: before))
+            case (nil, nil):
+                break
+            }
+            break
+        }
+        return render(changes, from: old, to: new)
+    }
+
+    private static func appendAttributeChange(old: XMLElement, new: XMLElement, into changes: inout [CIBChange]) {
+        var attributes: [(String, String?)] = []
+        for (name, value) in new.attributes where old[attribute: name] != value { attributes.append((name, value)) }
+        for (name, _) in old.attributes where new[attribute: name] == nil { attributes.append((name, nil)) }
+        if !attributes.isEmpty {
+            changes.append(CIBChange(kind: .modify, path: CIBDocument.path(of: new), old: old, new: new, attributes: attributes))
+        }
+    }
+
+    private static func render(_ changes: [CIBChange], from old: XMLDocument, to new: XMLDocument) -> XMLDocument? {
         if changes.isEmpty { return nil }
         let diff = try! XMLDocument(rootName: "diff")
         try? diff.root.setAttribute("format", "2")

@@ -26,8 +26,10 @@ public struct CIBReplication<Document: ReplicatedDocument> {
     public enum Directive {
         /// Multicast to the crmd group in agreed order (the sender receives it too).
         case broadcast(ControllerMessage)
-        /// Write the whole CIB durably (fsync + rename); report `.persisted(sequence:)` when done.
-        case persist(sequence: UInt64, snapshot: String, lineage: CIBLineage, version: CIBVersion)
+        /// Write the whole CIB durably (fsync + rename) with `lineage`; report `.persisted(sequence:)` when done.
+        /// The shell takes `document.snapshot()` when the write starts (writes may be coalesced): a copy newer
+        /// than `version` beside this lineage only under-claims.
+        case persist(sequence: UInt64, lineage: CIBLineage, version: CIBVersion)
         /// Answer the local client that submitted `id`.
         case complete(UpdateID, UpdateOutcome)
         /// The DC of the current view is known (`dc == node` when this node is it).
@@ -165,7 +167,7 @@ public struct CIBReplication<Document: ReplicatedDocument> {
     /// Issues a write of the current copy.
     mutating func persistCurrent() -> Directive {
         let sequence = disk.issue(version: document.version)
-        return .persist(sequence: sequence, snapshot: document.snapshot(), lineage: lineage, version: document.version)
+        return .persist(sequence: sequence, lineage: lineage, version: document.version)
     }
 
     private mutating func persisted(upTo sequence: UInt64) -> [Directive] {

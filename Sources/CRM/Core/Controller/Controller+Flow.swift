@@ -50,14 +50,17 @@ extension Controller {
             switch directive {
             case .broadcast(let message):
                 directives.append(.broadcast(message))
-            case .persist(let sequence, let snapshot, let lineage, let version):
-                directives.append(.persist(sequence: sequence, snapshot: snapshot, lineage: lineage, version: version))
+            case .persist(let sequence, let lineage, let version):
+                directives.append(.persist(sequence: sequence, lineage: lineage, version: version))
             case .complete(let id, let outcome):
                 if let body = internalBodies.removeValue(forKey: id) {
                     internalPending.remove(id)
                     resultUpdates.remove(id)
+                    let isRegenerated = regeneratedUpdates.remove(id) != nil
                     if outcome == .interrupted || outcome == .noQuorum {
-                        directives += submitInternal(body, at: now)
+                        // A state write the next election writes afresh is dropped: sent again now it could
+                        // land after that newer write and undo it.
+                        if !isRegenerated { directives += submitInternal(body, at: now) }
                     } else if case .rejected(_, let message) = outcome {
                         directives.append(.notice("a controller update was rejected: \(message)"))
                     } else if body == shutdownBody {
@@ -96,7 +99,7 @@ extension Controller {
         guard dc == configuration.node, let view = replication.view else { return directives }
         policy.isDirty = true
         if let body = try? StatusUpdates.quorumAndDC(isQuorate: view.isQuorate, dcID: "\(dc)") {
-            directives += submitInternal(body, at: now)
+            directives += submitInternal(body, at: now, isRegenerated: true)
         }
         directives += nodeDirectives(nodes.handle(.viewInstalled(view, isDC: true)), at: now)
         directives += keepShutdownsDown(view, at: now)
@@ -118,7 +121,7 @@ extension Controller {
                     nodeID: "\(node)", name: configuration.names[node] ?? "\(node)", inMembership: true,
                     controllerOnline: true, join: "member", expected: "down")
             else { continue }
-            directives += submitInternal(body, at: now)
+            directives += submitInternal(body, at: now, isRegenerated: true)
         }
         return directives
     }
@@ -133,14 +136,14 @@ extension Controller {
         guard !missing.isEmpty,
             let body = try? StatusUpdates.configuredNodes(missing.map { (id: "\($0.key)", name: $0.value) })
         else { return [] }
-        return submitInternal(body, at: now)
+        return submitInternal(body, at: now, isRegenerated: true)
     }
 
     mutating func nodeDirectives(_ list: [NodeStatusTracker.Directive], at now: Instant?) -> [Directive] {
         var directives: [Directive] = []
         for directive in list {
             switch directive {
-            case .submit(let body): directives += submitInternal(body, at: now)
+            case .submit(let body): directives += submitInternal(body, at: now, isRegenerated: true)
             case .abortTransition(let reason): directives.append(.notice(reason))
             }
         }
@@ -148,9 +151,12 @@ extension Controller {
     }
 
     /// Submits a controller update (no quorum needed); the policy engine waits until it is applied.
-    mutating func submitInternal(_ body: String, at now: Instant?) -> [Directive] {
+    /// `isRegenerated`: the write states something every election writes again (node states, this node's
+    /// history, the DC's marks), so it is dropped rather than re-sent when a view change interrupts it.
+    mutating func submitInternal(_ body: String, at now: Instant?, isRegenerated: Bool = false) -> [Directive] {
         let id = nextUpdateID()
         internalPending.insert(id)
+        if isRegenerated { regeneratedUpdates.insert(id) }
         internalBodies[id] = body
         if CIBUpdateBody.tag(of: body) == CIBUpdateBody.transitionResultTag { resultUpdates.insert(id) }
         return replicate(.updateSubmitted(id, body: body, requiresQuorum: false), at: now)
@@ -181,13 +187,15 @@ extension Controller {
         let xpath = "/cib/status/node_state[@id='\(node)']/lrm"
         var directives: [Directive] = []
         if let body = try? CIBUpdateBody.encode(.delete(.xpath(xpath), nil, allMatches: true)) {
-            directives += submitInternal(body, at: now)
+            directives += submitInternal(body, at: now, isRegenerated: true)
         }
         let records = history.all
         guard !records.isEmpty else { return directives }
         let fragment = LRMOperationRecord.statusFragment(
             nodeUUID: "\(node)", node: configuration.names[node] ?? "\(node)", records: records)
-        if let body = try? StatusUpdates.mergeNodeState(fragment) { directives += submitInternal(body, at: now) }
+        if let body = try? StatusUpdates.mergeNodeState(fragment) {
+            directives += submitInternal(body, at: now, isRegenerated: true)
+        }
         return directives
     }
 }
@@ -203,7 +211,7 @@ extension Controller {
             guard let recorded = try? replication.document.cib.xml.select(xpath), !recorded.isEmpty,
                 let body = try? StatusUpdates.nodeOutsideView(nodeID: "\(node)", name: configuration.names[node] ?? "\(node)")
             else { continue }
-            directives += submitInternal(body, at: now)
+            directives += submitInternal(body, at: now, isRegenerated: true)
         }
         return directives
     }

@@ -100,6 +100,13 @@ extension Controller {
     ) -> [Directive] {
         localInFlight.remove("\(transitionID):\(action.id)")
         var directives = recordLocally(action, result, transitionKey: key, tag: CIBUpdateBody.transitionResultTag, at: now)
+        if action.kind == .cluster, action.operation == "clear_failcount", result.status == .done, result.rc == 0,
+            let resource = action.resource,
+            let body = try? StatusUpdates.cleanup(resource: resource.id, nodeID: "\(configuration.node)").first
+        {
+            // The policy engine asked to forget this node's fail counts of the resource (its definition changed).
+            directives += submitInternal(StatusUpdates.taggedAsTransitionResult(body), at: now)
+        }
         if action.kind == .cluster, action.operation == "do_shutdown", result.status == .done, result.rc == 0,
             action.node == configuration.names[configuration.node], shutdownBody == nil,
             let body = try? StatusUpdates.nodeState(
@@ -130,12 +137,15 @@ extension Controller {
     }
 
     private mutating func submitRecord(_ record: LRMOperationRecord, tag: String?, at now: Instant) -> [Directive] {
-        var bodies: [String] = []
-        if let body = try? StatusUpdates.mergeNodeState(record.statusFragment(), tag: tag) { bodies.append(body) }
-        if let failures = try? StatusUpdates.recordFailure(record, startFailureIsFatal: configuration.startFailureIsFatal) {
-            bodies += failures.map { tag == nil ? $0 : StatusUpdates.taggedAsTransitionResult($0) }
+        var directives: [Directive] = []
+        // The record itself is in this node's history, which every election writes again; fail counts are not.
+        if let body = try? StatusUpdates.mergeNodeState(record.statusFragment(), tag: tag) {
+            directives += submitInternal(body, at: now, isRegenerated: record.nodeUUID == "\(configuration.node)")
         }
-        return bodies.flatMap { submitInternal($0, at: now) }
+        if let failures = try? StatusUpdates.recordFailure(record, startFailureIsFatal: configuration.startFailureIsFatal) {
+            for body in failures { directives += submitInternal(tag == nil ? body : StatusUpdates.taggedAsTransitionResult(body), at: now) }
+        }
+        return directives
     }
 
     func nodeID(named name: String) -> NodeID? {

@@ -58,8 +58,9 @@ public struct Controller {
     public enum Directive: Sendable {
         /// Multicast in agreed order to the crmd group.
         case broadcast(ControllerMessage)
-        /// Write the CIB durably, then report `.persisted(sequence:)`.
-        case persist(sequence: UInt64, snapshot: String, lineage: CIBLineage, version: CIBVersion)
+        /// Write the CIB (`replication.document.snapshot()`, taken when the write starts: writes may be
+        /// coalesced) durably with `lineage`, then report `.persisted(sequence:)`.
+        case persist(sequence: UInt64, lineage: CIBLineage, version: CIBVersion)
         /// Answer the tool that submitted `id`.
         case completeUpdate(UpdateID, UpdateOutcome)
         /// Run the policy engine on `cib` and report `.graphComputed` (or `.policyFailed`).
@@ -91,6 +92,8 @@ public struct Controller {
     var resultUpdates: Set<UpdateID> = []
     /// Bodies of internal updates, resubmitted when a view change interrupts them (results are never dropped).
     var internalBodies: [UpdateID: String] = [:]
+    /// Internal updates the next election writes again anyway: dropped, not resubmitted, when interrupted.
+    var regeneratedUpdates: Set<UpdateID> = []
     /// Actions this node's lrmd is running for a transition (`transition:action`).
     var localInFlight: Set<String> = []
     /// Which members declared themselves ready in the current view.

@@ -69,21 +69,29 @@ public struct CIBReplicaStore: Sendable {
     }
 
     /// Writes a replica durably; backs up the previous `cib.xml` when the configuration version moved.
+    /// `snapshot` is the compact serialization of a `<cib>` (`XMLReplicatedCIB.snapshot()`); with its
+    /// `version` given it is written as it is, without parsing it again (what the crmd does for every write).
     @discardableResult
-    public func save(snapshot: String, lineage: CIBLineage, previous: CIBVersion?) throws(CIBStoreError) -> CIBVersion {
-        let document: CIBDocument
-        do {
-            document = try CIBDocument.parse(Array(snapshot.utf8), source: "<replica>")
-        } catch {
-            throw .corrupt(path: directory.cibPath, reason: "the replica to write does not parse: \(error)", newestValidBackup: nil)
-        }
+    public func save(snapshot: String, lineage: CIBLineage, previous: CIBVersion?, version known: CIBVersion? = nil)
+        throws(CIBStoreError) -> CIBVersion
+    {
         let parent = CIBFileIO.directory(of: directory.path)
         if mkdir(parent, 0o750) != 0 && errno != EEXIST {
             throw .writeFailed(path: parent, reason: CIBFileIO.describe(errno))
         }
-        let version = document.version
+        let version: CIBVersion
+        if let known {
+            version = known
+        } else {
+            do {
+                version = try CIBDocument.parse(Array(snapshot.utf8), source: "<replica>").version
+            } catch {
+                throw .corrupt(
+                    path: directory.cibPath, reason: "the replica to write does not parse: \(error)", newestValidBackup: nil)
+            }
+        }
         let configurationMoved = previous.map { ($0.adminEpoch, $0.epoch) != (version.adminEpoch, version.epoch) } ?? true
-        try directory.save(document, writtenAt: Self.timestamp(), keepingStatus: true, backingUp: configurationMoved)
+        try directory.save(serialized: snapshot, backingUp: configurationMoved)
         try CIBFileIO.writeAtomically(Array(Self.format(lineage).utf8), to: lineagePath)
         return version
     }

@@ -32,6 +32,11 @@ struct ControllerLoop {
     var waitingTools: [UpdateID: @Sendable (CRMDResponse) -> Void] = [:]
     /// The transition last logged as started.
     var loggedTransition: Int?
+    /// Whether the writer is writing; persists asked for meanwhile wait in `pendingPersist` (only the newest).
+    var isWriting = false
+    var pendingPersist: (sequence: UInt64, lineage: CIBLineage)?
+    /// The write on its way, tried again (a second later, with the CIB then current) when it fails.
+    var currentPersist: (sequence: UInt64, lineage: CIBLineage)?
     /// Multicasts in flight and waiting (the daemon's flow control would drop what passes its window).
     var sends = SendWindow<ByteBuffer>()
     let pid = UInt32(bitPattern: getpid())
@@ -95,10 +100,20 @@ struct ControllerLoop {
             return .stop
         case .persistFailed(let reason):
             log.log(.error, reason)
+            isWriting = false
+            if pendingPersist == nil { pendingPersist = currentPersist }
+            let sink = sink
+            Task {
+                try? await Task.sleep(for: .seconds(1))
+                sink.yield(.event(.timerFired))
+            }
             return nil
         case .event(let event):
             logLocalResult(event)
-            return await feed(event)
+            if case .persisted = event { isWriting = false }
+            let exit = await feed(event)
+            startPendingWrite()
+            return exit
         case .request(let request, let peer, let reply):
             return await serve(request, peer: peer, reply: reply)
         }
@@ -121,8 +136,9 @@ struct ControllerLoop {
                 }
                 let bytes = message.encoded()
                 if let failure = await send(sends.submit(bytes, bytes: bytes.readableBytes)) { return failure }
-            case .persist(let sequence, let snapshot, let lineage, _):
-                writer.enqueue(PersistWriter.Job(sequence: sequence, snapshot: snapshot, lineage: lineage))
+            case .persist(let sequence, let lineage, _):
+                pendingPersist = (sequence, lineage)
+                startPendingWrite()
             case .completeUpdate(let id, let outcome):
                 waitingTools.removeValue(forKey: id)?(.outcome(outcome))
             case .computeTransition(let cib, let version):
@@ -165,6 +181,20 @@ struct ControllerLoop {
         }
         let directives = controller.requestShutdown(epochSeconds: Int(time(nil)), at: now)
         return await carryOut(directives)
+    }
+
+    /// Starts the newest pending write when the writer is idle: the CIB is serialized once per write, however
+    /// many updates came while the previous one was on its way (its sequence covers them all).
+    mutating func startPendingWrite() {
+        guard !isWriting, let pending = pendingPersist else { return }
+        pendingPersist = nil
+        currentPersist = pending
+        isWriting = true
+        let document = controller.replication.document
+        writer.enqueue(
+            PersistWriter.Job(
+                sequence: pending.sequence, snapshot: document.snapshot(), lineage: pending.lineage,
+                version: document.version))
     }
 
     /// Hands messages the send window released to the heartbeat daemon.

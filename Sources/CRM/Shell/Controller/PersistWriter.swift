@@ -10,6 +10,7 @@ final class PersistWriter: Sendable {
         var sequence: UInt64
         var snapshot: String
         var lineage: CIBLineage
+        var version: CIBVersion
     }
 
     let store: CIBReplicaStore
@@ -45,7 +46,8 @@ final class PersistWriter: Sendable {
             do {
                 let version = try await NIOThreadPool.singleton.runIfActive { () throws -> CIBVersion in
                     do {
-                        return try store.save(snapshot: job.snapshot, lineage: job.lineage, previous: before)
+                        return try store.save(
+                            snapshot: job.snapshot, lineage: job.lineage, previous: before, version: job.version)
                     } catch {
                         throw PersistFailure(description: "\(error)")
                     }

@@ -1,3 +1,4 @@
+import Glibc
 import XML
 
 /// The live backend of `CIBSession`: the local crmd's socket (`CRMDClient`).
@@ -70,36 +71,92 @@ extension CIBSession {
         }
         // A trial run on this copy gives the same refusals, with the same messages, as a file session; the DC
         // decides for real on the whole CIB.
+        try trialRun(request)
+        let before = document.version
+        var after: CIBVersion?
+        for attempt in 0...Self.interruptedRetries {
+            let response: CRMDResponse
+            do {
+                response = try crmd.request(.update(body: body))
+            } catch {
+                throw .cluster(.disconnect, "Could not connect to the CIB: \(error)")
+            }
+            switch response {
+            case .outcome(.committed(let version)), .outcome(.appliedWithoutQuorum(let version)):
+                after = version
+            case .outcome(.unchanged):
+                // Unchanged after an interrupted attempt: that attempt went through.
+                guard attempt > 0 else {
+                    return CIBUpdateResult(before: before, after: before, isChanged: false, isConfigurationChanged: false)
+                }
+            case .outcome(.rejected(let code, let message)):
+                throw .cluster(CRMExitCode(rawValue: Int32(code)) ?? .error, message)
+            case .outcome(.noQuorum):
+                throw .cluster(.quorum, "Operation requires quorum: the partition has no quorum")
+            case .outcome(.interrupted):
+                // The cluster changed (a node came or went) while the update was in flight: it may or may not
+                // have been applied. An edit that is safe to repeat is sent again once the new DC is there.
+                guard attempt < Self.interruptedRetries, Self.isSafeToRepeat(request) else {
+                    throw .cluster(.timeout, "Timer expired: the cluster changed while the update was in flight")
+                }
+                usleep(UInt32(100_000 << attempt))
+                try refresh(crmd)
+                if case .delete = request, Self.isGone(request, in: self) {
+                    // The first attempt went through: what it deletes is gone.
+                    let version = document.version
+                    return CIBUpdateResult(
+                        before: before, after: version, isChanged: true,
+                        isConfigurationChanged: (version.adminEpoch, version.epoch) != (before.adminEpoch, before.epoch))
+                }
+                continue
+            case .failure(let code, let message):
+                throw .cluster(CRMExitCode(rawValue: Int32(code)) ?? .error, message)
+            default:
+                throw .cluster(.protocolViolation, "unexpected answer to a CIB update")
+            }
+            break
+        }
+        try refresh(crmd)
+        let version = after ?? document.version
+        return CIBUpdateResult(
+            before: before, after: version, isChanged: true,
+            isConfigurationChanged: (version.adminEpoch, version.epoch) != (before.adminEpoch, before.epoch))
+    }
+
+    /// How often an interrupted update is sent again.
+    static let interruptedRetries = 3
+
+    /// Edits whose second application changes nothing more than the first: modify, replace, delete, erase.
+    static func isSafeToRepeat(_ request: CIBRequest) -> Bool {
+        switch request {
+        case .modify, .replace, .delete, .erase: true
+        case .query, .create, .bump, .applyPatch: false
+        }
+    }
+
+    /// Whether a delete now finds nothing to delete.
+    static func isGone(_ request: CIBRequest, in session: CIBSession) -> Bool {
+        do {
+            return try !session.trialRun(request).isChanged
+        } catch .cib(.noSuchObject) {
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    @discardableResult
+    private func trialRun(_ request: CIBRequest) throws(CIBSessionError) -> CIBUpdateResult {
         do {
             var trial = try CIBDocument(document.xml.copy(), validator: document.validator)
-            _ = try trial.apply(request, user: user, groups: groups)
+            return try trial.apply(request, user: user, groups: groups)
         } catch {
             throw .cib(error)
         }
-        let before = document.version
-        let response: CRMDResponse
-        do {
-            response = try crmd.request(.update(body: body))
-        } catch {
-            throw .cluster(.disconnect, "Could not connect to the CIB: \(error)")
-        }
-        let after: CIBVersion
-        switch response {
-        case .outcome(.committed(let version)), .outcome(.appliedWithoutQuorum(let version)):
-            after = version
-        case .outcome(.unchanged):
-            return CIBUpdateResult(before: before, after: before, isChanged: false, isConfigurationChanged: false)
-        case .outcome(.rejected(let code, let message)):
-            throw .cluster(CRMExitCode(rawValue: Int32(code)) ?? .error, message)
-        case .outcome(.noQuorum):
-            throw .cluster(.quorum, "Operation requires quorum: the partition has no quorum")
-        case .outcome(.interrupted):
-            throw .cluster(.timeout, "Timer expired: the cluster changed while the update was in flight")
-        case .failure(let code, let message):
-            throw .cluster(CRMExitCode(rawValue: Int32(code)) ?? .error, message)
-        default:
-            throw .cluster(.protocolViolation, "unexpected answer to a CIB update")
-        }
+    }
+
+    /// Fetches the CIB again, keeping the validator.
+    private func refresh(_ crmd: CRMDClient) throws(CIBSessionError) {
         do {
             let validator = document.validator
             document = try Self.fetch(from: crmd, user: requestedUser)
@@ -107,9 +164,6 @@ extension CIBSession {
         } catch {
             throw .store(error)
         }
-        return CIBUpdateResult(
-            before: before, after: after, isChanged: true,
-            isConfigurationChanged: (after.adminEpoch, after.epoch) != (before.adminEpoch, before.epoch))
     }
 }
 

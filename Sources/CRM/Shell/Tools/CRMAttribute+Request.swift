@@ -18,12 +18,12 @@ extension CRMAttribute {
         var setID: String?
         var nvpairID: String?
         var defaultValue: String?
-        /// `-p/--promotion [RSC]`: the resource whose promotion score is meant (`master-<rsc>`, transient).
-        var promotionResource: String?
         var isUtilization: Bool
         var isQuiet: Bool
+        /// `-p/--promotion [RSC]`: the resource whose promotion score is meant (`master-<rsc>`, transient).
+        var promotionResource: String?
 
-        init(_ arguments: ToolArguments, environment: [String: String]) throws(Failure) {
+        init(_ arguments: ToolArguments, environment: [String: String] = [:]) throws(Failure) {
             let commands = [arguments.has("query"), arguments.has("update"), arguments.has("delete")].filter { $0 }
             guard commands.count <= 1 else { throw Failure(.usage, "Only one of -G, -v and -D may be given") }
             if let value = arguments.value("update") {
@@ -48,16 +48,13 @@ extension CRMAttribute {
                     throw Failure(.usage, "--promotion needs a resource: give it, or set OCF_RESOURCE_INSTANCE")
                 }
                 // Clone instances share one score attribute.
-                promotionResource = String(resource.split(separator: ":", maxSplits: 1).first ?? Substring(resource))
-                name = "master-\(promotionResource!)"
+                let base = String(resource.split(separator: ":", maxSplits: 1).first ?? Substring(resource))
+                promotionResource = base
+                name = "master-\(base)"
                 lifetime = "reboot"
             }
             try check(arguments)
         }
-
-        /// Whether the attribute lives in the status section (transient, like Pacemaker's attrd's): only the
-        /// live cluster has one that counts.
-        var isTransient: Bool { lifetime == "reboot" || type == "status" || promotionResource != nil }
 
         private func check(_ arguments: ToolArguments) throws(Failure) {
             if command != .query && name == nil && nvpairID == nil {
@@ -78,21 +75,21 @@ extension CRMAttribute {
         func locator(in document: XMLDocument, hostName: String) throws(Failure) -> CIBAttributeLocator {
             let owner: CIBAttributeLocator.Owner
             let setElement: String
-            if isTransient {
-                let uname = node ?? hostName
-                guard let id = Self.nodeID(named: uname, in: document) else {
-                    throw Failure(.noSuchObject, "Could not map name=\(uname) to a UUID")
-                }
-                return CIBAttributeLocator(
-                    owner: .transient(nodeID: id), setElement: "instance_attributes", setID: setID, nvpairID: nvpairID,
-                    name: name)
-            }
             switch type {
             case "crm_config" where node == nil, nil where node == nil && lifetime == nil:
                 owner = .clusterOptions
                 setElement = "cluster_property_set"
             case "rsc_defaults": owner = .resourceDefaults; setElement = "meta_attributes"
             case "op_defaults": owner = .operationDefaults; setElement = "meta_attributes"
+            case _ where lifetime == "reboot" || type == "status":
+                // Transient attributes: written straight into the node's status entry, as Pacemaker does with
+                // CIB_file (a live cluster's attribute daemon would own them).
+                let uname = node ?? hostName
+                guard let id = Self.nodeID(named: uname, in: document) else {
+                    throw Failure(.noSuchObject, "Could not map name=\(uname) to a UUID")
+                }
+                owner = .nodeStatus(id: id)
+                setElement = "instance_attributes"
             case "nodes", "crm_config", "forever", nil:
                 let uname = node ?? hostName
                 guard let id = Self.nodeID(named: uname, in: document) else {

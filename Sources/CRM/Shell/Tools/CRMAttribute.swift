@@ -4,9 +4,9 @@ import XML
 /// `crm_attribute`: query, set and delete cluster options, resource/operation defaults and permanent node
 /// attributes with Pacemaker's options, output and exit codes.
 ///
-/// Transient (`-l reboot`) attributes and `--promotion` scores live in the status section: on the live cluster
-/// they are ordinary updates through the crmd (the DC applies them); on a file they fail with exit 102, as
-/// Pacemaker's tool does without attrd. Tickets are not supported yet (102).
+/// Transient (`-l reboot` or `-t status`) node attributes are read and written in the node's status entry,
+/// as Pacemaker's crm_attribute does with CIB_file; on the live cluster the crmd applies them as ordinary
+/// updates. `--promotion [RSC]` is the transient `master-RSC`. Tickets fail with exit 102.
 public enum CRMAttribute {
     /// The options, as Pacemaker 2.1.5's crm_attribute accepts them.
     public static let options: [ToolArguments.Option] = [
@@ -72,13 +72,6 @@ public enum CRMAttribute {
             session = try CIBSession(environment: environment, validator: CIBSchema())
         } catch {
             throw Failure(error.exitCode, "Could not connect to the CIB: \(error.description)")
-        }
-        if request.isTransient && session.location != .live {
-            // Pacemaker's tools reach attrd for these, whatever CIB_file says.
-            throw Failure(
-                .disconnect,
-                "Transient (-l reboot) node attributes live in the status section and are managed by the live "
-                    + "cluster: unset CIB_file and CIB_shadow to reach it")
         }
         // On the live cluster "this node" is the crmd's node (as Pacemaker asks its controller), else the host.
         let localName = session.location == .live ? (session.localNodeName() ?? hostName()) : hostName()
