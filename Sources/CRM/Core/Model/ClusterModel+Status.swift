@@ -81,6 +81,8 @@ extension ClusterModel {
             case "on_node": record.onNode = value
             case "migrate_source": record.migrateSource = value
             case "migrate_target": record.migrateTarget = value
+            case "exec-time": record.execTime = Int(value.trimmingSpaces)
+            case "queue-time": record.queueTime = Int(value.trimmingSpaces)
             default: break
             }
         }

@@ -100,6 +100,9 @@ struct OperationRecord: Sendable {
     var onNode: String?
     var migrateSource: String?
     var migrateTarget: String?
+    /// `exec-time` and `queue-time` in milliseconds (shown by crm_mon).
+    var execTime: Int? = nil
+    var queueTime: Int? = nil
 }
 
 /// A resource as configured.

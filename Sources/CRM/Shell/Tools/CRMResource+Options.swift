@@ -56,7 +56,7 @@ extension CRMResource {
     }
 
     /// Commands answered by the live cluster only.
-    static let liveClusterCommands = ["why", "cleanup", "refresh", "restart", "wait", "fail", "list-operations", "list-all-operations"]
+    static let liveClusterCommands = ["wait", "fail", "list-operations", "list-all-operations"]
 
     /// Commands that need resource agents, not the CIB.
     static let agentCommands = [

@@ -30,19 +30,6 @@ extension CRMResource {
         return .ok
     }
 
-    static func locate(resource: String, session: CIBSession, output: inout ResourceOutput) -> CRMExitCode {
-        let placements = ResourceStatusIndex(session.document.xml).placements(of: resource)
-        if placements.isEmpty {
-            output.error("resource \(resource) is NOT running")
-            return .ok
-        }
-        for placement in placements {
-            let role = placement.role == .promoted ? " Promoted" : ""
-            output.output(text: "resource \(resource) is running on: \(placement.node)\(role)\n", element: nil)
-        }
-        return .ok
-    }
-
     static func queryXML(resource: String, session: CIBSession, output: inout ResourceOutput) throws(Failure) -> CRMExitCode {
         guard output.format == .text else {
             throw Failure(.unimplementedFeature, "crm_resource: --query-xml --output-as xml is not implemented yet; use text output")

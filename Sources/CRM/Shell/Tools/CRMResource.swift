@@ -1,8 +1,8 @@
 import XML
 
-/// `crm_resource`: list resources, read and change their attributes, and move, ban or clear them with
-/// location constraints, on the CIB named by CIB_file or CIB_shadow, with Pacemaker's options, output and
-/// exit codes. Commands that need the live cluster fail with exit 102 until it exists.
+/// `crm_resource`: list resources, read and change their attributes, move, ban or clear them with location
+/// constraints, locate them, explain them (`--why`), forget their failures or history (`--cleanup`,
+/// `--refresh`) and restart them, through `CIBSession`, with Pacemaker's options, output and exit codes.
 public enum CRMResource {
     static let usage = """
         Usage: crm_resource COMMAND [options]
@@ -10,7 +10,9 @@ public enum CRMResource {
         Changes: -r RSC -p/--set-parameter NAME -v/--parameter-value VALUE  -r RSC -d/--delete-parameter NAME
                  [-m/--meta | -z/--utilization] [-s/--set-name ID] [-i/--nvpair ID]
         Locations: -r RSC (-M/--move | -B/--ban) [-N NODE] [-u/--lifetime ISO8601] [--promoted]
-                   -r RSC -U/--clear [-N NODE] [--promoted]
+                   -r RSC -U/--clear [-N NODE] [--promoted] [-e/--expired]
+        Cluster: [-r RSC] -Y/--why [-N NODE]   [-r RSC] (-C/--cleanup | -R/--refresh) [-N NODE] [-n OP [-I INTERVAL]]
+                 -r RSC --restart [-T/--timeout DURATION] (needs a running cluster)
         Output: --output-as text|xml  -Q/--quiet
         The CIB is the file named by CIB_shadow (crm_shadow) or CIB_file.
 
@@ -73,16 +75,21 @@ public enum CRMResource {
         }
         if arguments.has("list") { return try list(session: session, output: &output) }
         if arguments.has("list-raw") { return try listRaw(session: session, output: &output) }
-        guard let resource = arguments.value("resource") else {
+        let resource = arguments.value("resource")
+        if let resource, ResourceListing.element(resource, in: session.document.xml) == nil { throw .resourceNotFound(resource) }
+        if arguments.has("cleanup") || arguments.has("refresh") {
+            return try cleanup(resource: resource, arguments, session: session, output: &output)
+        }
+        if arguments.has("why") { return try why(resource: resource, arguments, session: session, output: &output) }
+        guard let resource else {
             if arguments.has("query-xml") || arguments.has("get-parameter") || arguments.has("set-parameter")
                 || arguments.has("delete-parameter") || arguments.has("move") || arguments.has("ban") || arguments.has("clear")
-                || arguments.has("locate") || arguments.has("constraints") || arguments.has("stack")
+                || arguments.has("locate") || arguments.has("constraints") || arguments.has("stack") || arguments.has("restart")
             {
                 throw Failure(.usage, "crm_resource: Must supply a resource id with -r")
             }
             throw Failure(.usage, "crm_resource: No command given\n\(usage)")
         }
-        guard ResourceListing.element(resource, in: session.document.xml) != nil else { throw .resourceNotFound(resource) }
         if let name = arguments.value("get-parameter") {
             return try getParameter(name, resource: resource, arguments, session: session, output: &output)
         }
@@ -96,7 +103,10 @@ public enum CRMResource {
             return try moveOrBan(resource: resource, arguments, session: session, now: now, output: &output)
         }
         if arguments.has("clear") { return try clear(resource: resource, arguments, session: session, now: now, output: &output) }
-        if arguments.has("locate") { return locate(resource: resource, session: session, output: &output) }
+        if arguments.has("locate") { return try locate(resource: resource, arguments, session: session, output: &output) }
+        if arguments.has("restart") {
+            return try restart(resource: resource, arguments, environment: environment, session: session, output: &output)
+        }
         if arguments.has("query-xml") || arguments.has("query-xml-raw") {
             return try queryXML(resource: resource, session: session, output: &output)
         }
