@@ -10,6 +10,7 @@ struct HABench: AsyncParsableCommand {
             MessagingBench.self,
             MembershipBench.self,
             LRMBench.self,
+            FailoverBench.self,
         ])
 }
 
