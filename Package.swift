@@ -55,13 +55,14 @@ let package = Package(
         // Libraries.
         .target(name: "XML", dependencies: ["CLibXML2"], swiftSettings: strict),
         .target(
-            name: "Messaging", dependencies: ["COpenSSL", nioCore, nioPosix, logging, metrics, lifecycle, collections],
+            name: "Messaging", dependencies: ["COpenSSL", nioCore, nioPosix, logging, collections],
             swiftSettings: optimized),
         .target(name: "Membership", dependencies: ["Messaging", nioCore, nioPosix, logging, lifecycle, collections], swiftSettings: strict),
         .target(name: "ResourceAgents", dependencies: ["XML", logging, metrics, nioCore, nioPosix, lifecycle, collections], swiftSettings: strict),
         .target(
             name: "CRM", dependencies: ["XML", "Membership", "ResourceAgents", logging, nioCore, nioPosix, lifecycle, collections],
             swiftSettings: strict),
+        .target(name: "Launcher", dependencies: ["CRM", "XML", "Membership", "Messaging", logging, collections], swiftSettings: strict),
         .target(name: "Simulation", dependencies: ["Messaging", "Membership", "CRM"], swiftSettings: optimized),
 
         // Daemons and tools.
@@ -81,9 +82,10 @@ let package = Package(
         tool("crmd", ["CRM", "Membership", argumentParser, logging, lifecycle]),
         tool("crm_node", ["Membership", argumentParser]),
         tool("ha-status", ["Membership", argumentParser]),
-        tool("ha", ["Membership", "Messaging", argumentParser]),
+        tool("ha", ["Launcher", "Membership", "Messaging", "CRM", "XML", argumentParser, logging]),
         tool("ha-keygen", ["Messaging", argumentParser]),
-        tool("ha-bench", ["CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging, lifecycle]),
+        tool("ha-messaging-node", ["Messaging", nioCore, logging]),
+        tool("ha-bench", ["Launcher", "CRM", "XML", "Messaging", "Membership", "ResourceAgents", argumentParser, logging, lifecycle]),
         .executableTarget(name: "cib-bench", dependencies: ["CRM", "XML"], path: "Benchmarks/cib-bench", swiftSettings: strict),
 
         // Examples.
@@ -97,6 +99,7 @@ let package = Package(
         .testTarget(name: "ResourceAgentsTests", dependencies: ["ResourceAgents"], swiftSettings: strict),
         .testTarget(name: "CRMTests", dependencies: ["CRM", "XML", "Membership", "Messaging"], swiftSettings: strict),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "Messaging", "CRM", "XML"], swiftSettings: strict),
         .testTarget(name: "ToolsTests", dependencies: ["CRM", "XML"], swiftSettings: strict),
     ]
 )

@@ -12,6 +12,7 @@ declare -A allowed=(
     [Membership]="Messaging NIOCore NIOPosix Logging Metrics ServiceLifecycle Collections DequeModule OrderedCollections Foundation Glibc Synchronization Dispatch"
     [ResourceAgents]="XML NIOCore NIOPosix Logging Metrics ServiceLifecycle Collections DequeModule OrderedCollections Foundation Glibc Synchronization Dispatch"
     [CRM]="XML Membership Messaging ResourceAgents NIOCore NIOPosix Logging Metrics ServiceLifecycle Collections DequeModule OrderedCollections Foundation Glibc Synchronization Dispatch"
+    [Launcher]="CRM XML ResourceAgents Membership Messaging Logging Collections DequeModule Foundation Glibc Synchronization Dispatch"
     [Simulation]="Messaging Membership CRM ResourceAgents XML NIOCore Logging Collections DequeModule OrderedCollections Foundation"
 )
 # what Core folders may import: no I/O, no C shims, no Foundation file/process APIs

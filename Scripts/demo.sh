@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# The README's main command. Until the full cluster demo lands (issue #7), it first runs `ha demo`: a
-# 3-node cluster of heartbeat daemons on loopback, one killed and restarted, with the time the survivors
-# took to agree on the new view. Then it walks through the CIB tools on the
-# example CIB in Examples/cib.xml: verify, list, change options and attributes, move/ban/clear resources,
-# watch an invalid edit being refused, stage a change in a shadow CIB. Every step checks its exit status;
-# the script fails if one is wrong.
+# The README's main command. First `ha demo`: a 3-node cluster on loopback (127.0.0.1-3), each node an
+# `ha start` running heartbeat, lrmd and crmd; Examples/demo-cib.xml loaded with cibadmin (a group of three
+# Dummy resources, a clone of Dummy, the fence_ha_test fence device, stonith-enabled=true); the status; the
+# node running the group killed with kill -9; the group running elsewhere with the failover time, split into
+# phases; the node started again. Then a short walk through the CIB tools on the example CIB in
+# Examples/cib.xml: verify, list, change options and attributes, move/ban/clear resources, watch an invalid
+# edit being refused, stage a change in a shadow CIB. Every step checks its exit status; the script fails if
+# one is wrong. Everything the demo starts is stopped, and its files removed, at the end, on failure and on
+# Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
 
-tools=(heartbeat ha crm_verify cibadmin crm_attribute crm_resource crm_error crm_shadow)
-echo "==> Building the tools in release mode (${tools[*]})"
+tools=(heartbeat lrmd crmd ha crm_verify cibadmin crm_attribute crm_resource crm_error crm_shadow)
+[ -d Sources/Tools/crm_mon ] && tools+=(crm_mon)
+echo "==> Building the daemons and tools in release mode (${tools[*]})"
 for tool in "${tools[@]}"; do swift build -c release --product "$tool" >/dev/null; done
 bin="$(swift build -c release --show-bin-path)"
 export PATH="$bin:$PATH"
 
-echo "==> Membership: 3 heartbeat daemons on 127.0.0.1-3, one killed with SIGKILL, then restarted"
+echo "==> The cluster demo: 3 nodes on 127.0.0.1-3, the node running a group killed with SIGKILL"
 if [ -t 0 ]; then ha demo; else ha demo --non-interactive; fi
 
 work="$(mktemp -d)"

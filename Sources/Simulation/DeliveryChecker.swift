@@ -17,15 +17,23 @@ public struct DeliveryChecker: Sendable {
 
     private struct Receiver: Sendable {
         var view: View?
-        var deliveredInView: Int = 0
+        /// What this member delivered in its current view.
+        var deliveredInView: Set<MessageKey> = []
         var lastCounter: [Member: (counter: UInt64, view: ViewID)] = [:]
         var senderLeft: Set<Member> = []
     }
 
     private var submitted: [MessageKey: UInt64] = [:]
     private var receivers: [Member: Receiver] = [:]
+    /// Per view, every message any member delivered in it, in the one order they all follow.
     private var viewOrder: [ViewID: [MessageKey]] = [:]
-    private var transitions: [ViewID: [ViewID: Int]] = [:]
+    private var viewKeys: [ViewID: Set<MessageKey>] = [:]
+    /// Per view, each member's position in `viewOrder` (the index of its last delivery there).
+    private var positions: [ViewID: [Member: Int]] = [:]
+    /// Per view change, the first member that made it and what it delivered in the old view.
+    private var transitions: [ViewID: [ViewID: (member: Member, delivered: Set<MessageKey>)]] = [:]
+    /// Per member, the view each message was delivered in.
+    private var deliveredIn: [Member: [MessageKey: ViewID]] = [:]
     private var history: [Member: [ViewID]] = [:]
     /// Messages delivered, per receiving member.
     public private(set) var deliveredKeys: [Member: Set<MessageKey>] = [:]
@@ -58,15 +66,20 @@ public struct DeliveryChecker: Sendable {
         guard view.contains(receiver) else { return "\(receiver) delivered \(view) without itself" }
         if let old = state.view {
             guard view.id > old.id else { return "\(receiver) delivered \(view) after \(old)" }
-            if let count = transitions[old.id]?[view.id], count != state.deliveredInView {
-                return "virtual synchrony: \(receiver) moved \(old.id)->\(view.id) after \(state.deliveredInView) "
-                    + "messages, another member after \(count)"
+            if let first = transitions[old.id]?[view.id],
+                let problem = sameMessages(
+                    (receiver, state.deliveredInView), first, moving: old.id, to: view.id)
+            {
+                return problem
             }
-            transitions[old.id, default: [:]][view.id] = state.deliveredInView
+            if transitions[old.id]?[view.id] == nil {
+                transitions[old.id, default: [:]][view.id] = (receiver, state.deliveredInView)
+            }
             for member in old.members where !view.contains(member) { state.senderLeft.insert(member) }
         }
         state.view = view
-        state.deliveredInView = 0
+        state.deliveredInView = []
+        positions[view.id, default: [:]][receiver] = -1
         history[receiver, default: []].append(view.id)
         receivers[receiver] = state
         return nil
@@ -95,20 +108,64 @@ public struct DeliveryChecker: Sendable {
         }
         state.senderLeft.remove(from)
         state.lastCounter[from] = (counter, view)
-        let position = state.deliveredInView
-        let known = viewOrder[view]?.count ?? 0
-        if position < known {
-            let expected = viewOrder[view]![position]
-            guard expected == key else {
-                return "total order: \(receiver) delivered \(from)#\(counter) at position \(position) of "
-                    + "view \(view), another member \(expected.sender)#\(expected.counter)"
-            }
-        } else {
-            viewOrder[view, default: []].append(key)
-        }
-        state.deliveredInView += 1
+        if let problem = placeInOrder(key, at: receiver, view: view) { return problem }
+        state.deliveredInView.insert(key)
         receivers[receiver] = state
         deliveredKeys[receiver, default: []].insert(key)
+        deliveredIn[receiver, default: [:]][key] = view
+        return nil
+    }
+
+    /// Whether `member` delivered `key` in a view before `view` (so it rightly drops the copy a flush resent).
+    private func deliveredBefore(_ member: Member, _ key: MessageKey, _ view: ViewID) -> Bool {
+        deliveredIn[member]?[key].map { $0 < view } ?? false
+    }
+
+    /// Total order: every member of a view follows one sequence, skipping only messages it delivered in an earlier
+    /// view (the copies a flush resends). A message nobody delivered in the view yet goes right after this member's
+    /// position, which every member already past that point must have delivered before.
+    private mutating func placeInOrder(_ key: MessageKey, at receiver: Member, view: ViewID) -> String? {
+        let order = viewOrder[view] ?? []
+        let position = positions[view]?[receiver] ?? -1
+        var index = position + 1
+        if viewKeys[view]?.contains(key) == true {
+            while index < order.count, order[index] != key {
+                guard deliveredBefore(receiver, order[index], view) else {
+                    return "total order: \(receiver) delivered \(key.sender)#\(key.counter) in view \(view) where "
+                        + "another member delivered \(order[index].sender)#\(order[index].counter)"
+                }
+                index += 1
+            }
+            guard index < order.count else {
+                return "total order: \(receiver) delivered \(key.sender)#\(key.counter) in view \(view) out of order"
+            }
+        } else {
+            for (other, otherPosition) in positions[view] ?? [:] where other != receiver && otherPosition >= index {
+                guard deliveredBefore(other, key, view) else {
+                    return "total order: \(receiver) delivered \(key.sender)#\(key.counter) in view \(view) after "
+                        + "\(index) messages, \(other) went past that point without it"
+                }
+                positions[view]?[other] = otherPosition + 1
+            }
+            viewOrder[view, default: []].insert(key, at: index)
+            viewKeys[view, default: []].insert(key)
+        }
+        positions[view, default: [:]][receiver] = index
+        return nil
+    }
+
+    /// Virtual synchrony: members that move from `old` to `next` delivered the same messages in `old`, except those
+    /// one of them had delivered in an earlier view.
+    private func sameMessages(
+        _ one: (member: Member, delivered: Set<MessageKey>), _ other: (member: Member, delivered: Set<MessageKey>),
+        moving old: ViewID, to next: ViewID
+    ) -> String? {
+        for (this, that) in [(one, other), (other, one)] {
+            for key in this.delivered.subtracting(that.delivered) where !deliveredBefore(that.member, key, old) {
+                return "virtual synchrony: \(this.member) delivered \(key.sender)#\(key.counter) in view \(old) "
+                    + "before moving to \(next), \(that.member) moved the same way without it"
+            }
+        }
         return nil
     }
 

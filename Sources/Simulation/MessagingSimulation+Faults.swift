@@ -101,7 +101,7 @@ extension MessagingSimulation {
             local: victim, clusterID: useWrongKey ? 7 : 8, channel: .data, maximumPacketSize: 1_400,
             protection: protection)
         let payload = checker.forgedPayload(sender: victim)
-        let unit = DataUnit(view: view.id, origin: victim.node, sequence: 1, isFirst: true, isLast: true, payload: payload)
+        let unit = DataUnit(view: view.id, origin: victim.node, sequence: 1, message: 1 << 40, isFirst: true, isLast: true, payload: payload)
         let order = OrderRecord(view: view.id, firstGlobal: 1, runs: [.init(sender: victim.node, firstSequence: 1, count: 1)])
         return (try? writer.pack([.data(unit), .order(order)]))?.first
     }

@@ -107,7 +107,7 @@ extension MessagingSimulation {
                 deliveries += 1
                 record("\(node) delivers \(Self.describe(delivery))")
                 if case .view = delivery { viewsInstalled += 1 }
-                if let problem = checker.check(delivery, at: nodes[node]!.member) { violation = problem }
+                if let problem = checker.check(delivery, at: nodes[node]!.member), violation == nil { violation = problem }
                 if case .view(let view) = delivery { nodes[node]!.installed = view }
             }
         }

@@ -129,4 +129,30 @@ struct GroupMessagingTests {
         #expect(cluster.delivered[NodeID(1)] == cluster.delivered[NodeID(2)])
         #expect(cluster.delivered[NodeID(1)]?.contains("2:unordered") == true, "resent in the new view")
     }
+
+    @Test("a message resent after a view change is dropped where it was already delivered")
+    func resentCopiesAreDroppedOnce() {
+        var cluster = LoopbackCluster(count: 3)
+        let all = cluster.members
+        cluster.install(View(id: ViewID(1), members: all))
+        // Only the sequencer (1) sees 3's message and its order: 1 delivers it, 2 and 3 do not.
+        cluster.dropTo = [NodeID(2), NodeID(3)]
+        cluster.handle(.submitted(ByteBuffer(string: "m")), at: NodeID(3))
+        cluster.dropTo = []
+        #expect(cluster.delivered[NodeID(1)] == ["3:m"])
+        // 3 moves to {2, 3} alone (2 has not been told yet): the cut is 2's and 3's, without m, so 3 resends m
+        // in view 2, where nobody orders it.
+        cluster.handle(.viewInstalled(View(id: ViewID(2), members: Array(all.suffix(2)))), at: NodeID(3))
+        #expect(cluster.views[NodeID(3)] == [ViewID(1), ViewID(2)])
+        // Everyone meets in view 3: 1 and 2 close view 1 (2 catches m up from 1), 3 closes view 2 and resends m
+        // once more with the same message number; 1 and 2 must not deliver it twice.
+        cluster.install(View(id: ViewID(3), members: all))
+        for step in 1...6 { cluster.tickAll(at: Int64(step) * 10) }
+        #expect(cluster.views[NodeID(1)] == [ViewID(1), ViewID(3)])
+        #expect(cluster.views[NodeID(2)] == [ViewID(1), ViewID(3)])
+        #expect(cluster.views[NodeID(3)] == [ViewID(1), ViewID(2), ViewID(3)])
+        for node in [NodeID(1), NodeID(2), NodeID(3)] {
+            #expect(cluster.delivered[node] == ["3:m"], "node \(node)")
+        }
+    }
 }

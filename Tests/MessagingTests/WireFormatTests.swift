@@ -15,7 +15,7 @@ struct WireFormatTests {
         .heartbeat(view: ViewID(4)),
         .data(
             DataUnit(
-                view: ViewID(4), origin: NodeID(3), sequence: 9, isFirst: true, isLast: false,
+                view: ViewID(4), origin: NodeID(3), sequence: 9, message: 4, isFirst: true, isLast: false,
                 payload: ByteBuffer(string: "hello"))),
         .order(OrderRecord(view: ViewID(4), firstGlobal: 12, runs: [.init(sender: NodeID(3), firstSequence: 9, count: 2)])),
         .status(StatusReport(view: ViewID(4), highestSent: 10, highestOrdered: 13, delivered: 11)),
@@ -45,7 +45,7 @@ struct WireFormatTests {
             local: Self.member, clusterID: 5, channel: .data, maximumPacketSize: 600,
             protection: try Self.protection(encrypt: true))
         let unit = Frame.data(
-            DataUnit(view: ViewID(1), origin: NodeID(3), sequence: 1, isFirst: true, isLast: true,
+            DataUnit(view: ViewID(1), origin: NodeID(3), sequence: 1, message: 1, isFirst: true, isLast: true,
                 payload: ByteBuffer(repeating: 1, count: 100)))
         let packets = try writer.pack(Array(repeating: unit, count: 20))
         #expect(packets.count > 3)

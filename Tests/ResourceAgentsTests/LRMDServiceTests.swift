@@ -9,14 +9,15 @@ import Testing
 
 /// Runs an LRMDService in-process for one test body, then shuts it down gracefully.
 func withLRMD<T: Sendable>(
-    policy: PeerPolicy = .standard(), _ body: @Sendable (String, String) async throws -> T
+    policy: PeerPolicy = .standard(), locator: AgentLocator = TestSupport.locator,
+    _ body: @Sendable (String, String) async throws -> T
 ) async throws -> T {
     let directory = TestSupport.temporaryDirectory("lrmd")
     defer { TestSupport.removeTree(directory) }
     var logger = Logger(label: "ha.lrmd.test")
     logger.logLevel = .warning
     let configuration = LRMDConfiguration(
-        runDirectory: directory, locator: TestSupport.locator,
+        runDirectory: directory, locator: locator,
         settings: AgentEnvironmentSettings(resourceTemporaryDirectory: directory), peerPolicy: policy)
     let service = LRMDService(configuration: configuration, logger: logger)
     return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -113,6 +114,45 @@ struct LRMDServiceTests {
             #expect(try await client.names(.listStandards).count == 3)
             await #expect(throws: LRMDClientError.self) {
                 try await client.execute(OperationRequest(key: OperationKey(resource: "nope", action: "start")))
+            }
+            await client.close()
+        }
+    }
+
+    @Test func executeAndWaitIsRefusedOrEndsWithTheConnection() async throws {
+        try await withLRMD { socket, _ in
+            let client = try await LRMDClient.connect(socketPath: socket)
+            let unknown = OperationRequest(key: OperationKey(resource: "nope", action: "start"))
+            await #expect(throws: LRMDClientError.refused("no resource 'nope' is registered")) {
+                try await client.executeAndWait(unknown)
+            }
+            try await client.register(ResourceDefinition(id: "s", agent: Self.dummy, parameters: ["op_sleep": "5"]))
+            let start = OperationRequest(key: OperationKey(resource: "s", action: "start"))
+            let waiting = Task { try await client.executeAndWait(start) }
+            try await Task.sleep(for: .milliseconds(300))
+            await client.close()
+            await #expect(throws: LRMDClientError.disconnected) { try await waiting.value }
+            await #expect(throws: LRMDClientError.disconnected) {
+                try await client.executeAndWait(OperationRequest(key: OperationKey(resource: "s", action: "monitor")))
+            }
+        }
+    }
+
+    @Test func metadataIsCachedPerAgent() async throws {
+        let agents = TestSupport.temporaryDirectory("lrmd-agents")
+        defer { TestSupport.removeTree(agents) }
+        mkdir("\(agents)/test", 0o755)
+        let script = try #require(TestSupport.readFile("\(TestSupport.repository)/agents/ocf/linux-ha/Dummy"))
+        TestSupport.writeFile("\(agents)/test/Cached", script)
+        let locator = AgentLocator(ocfRoot: "/usr/lib/ocf", ocfDirectories: [agents])
+        try await withLRMD(locator: locator) { socket, _ in
+            let client = try await LRMDClient.connect(socketPath: socket)
+            let agent = try AgentIdentifier(parsing: "ocf:test:Cached")
+            let first = try await client.metadata(of: agent)
+            unlink("\(agents)/test/Cached")
+            #expect(try await client.metadata(of: agent) == first)  // from the cache: the agent is gone
+            await #expect(throws: LRMDClientError.self) {
+                try await client.metadata(of: AgentIdentifier(parsing: "ocf:test:Missing"))
             }
             await client.close()
         }

@@ -76,6 +76,27 @@ import Testing
         }
     }
 
+    @Test func recurringExecCancelFenceAndLSBResources() throws {
+        try withDaemon { run in
+            #expect(try admin(run, ["add", "d2", "ocf:linux-ha:Dummy", "--param", "state=\(run)/d2"]).status == 0)
+            #expect(try admin(run, ["exec", "d2", "start"]).status == 0)
+            #expect(try admin(run, ["exec", "d2", "monitor", "--interval", "1000"]).status == 0)
+            #expect(try admin(run, ["cancel", "d2", "monitor", "--interval", "1000"]).status == 0)
+            #expect(try admin(run, ["cancel", "d2", "monitor", "--interval", "1000"]).status == 1)  // gone now
+            let record = "\(run)/fenced"
+            let fence = ["add", "f1", "stonith:fence_ha_test", "--param", "record_file=\(record)"]
+            #expect(try admin(run, fence).status == 0)
+            #expect(try admin(run, ["exec", "f1", "start"]).status == 0)
+            #expect(try admin(run, ["exec", "f1", "off", "--param", "port=node2"]).status == 0)
+            #expect(try String(contentsOfFile: record, encoding: .utf8).contains("off node2"))
+            #expect(try admin(run, ["list"]).standardOutput.contains("f1\tstonith:fence_ha_test\n"))
+            #expect(try admin(run, ["add", "l1", "lsb:ha-test-no-such-script"]).status == 0)
+            let missing = try admin(run, ["exec", "l1", "monitor"])
+            #expect(missing.status == 5)
+            #expect(missing.standardError.contains("Not installed"))
+        }
+    }
+
     @Test func unreachableDaemonIsExit102() throws {
         let result = try ToolProcess.ours("lrmadmin", ["classes", "--run-dir", "/nonexistent/run"])
         #expect(result.status == 102)

@@ -40,6 +40,9 @@ public struct DataUnit: Hashable, Sendable {
     public var origin: NodeID
     /// The sender's sequence number within the view, from 1, without gaps.
     public var sequence: UInt64
+    /// The sender's message number (per incarnation, from 1), kept when a flush resends the message in a later
+    /// view, so a member that already delivered it drops the copy.
+    public var message: UInt64
     /// Whether this unit starts a message.
     public var isFirst: Bool
     /// Whether this unit ends a message.
@@ -47,10 +50,14 @@ public struct DataUnit: Hashable, Sendable {
     /// The bytes.
     public var payload: ByteBuffer
     /// Builds a unit.
-    public init(view: ViewID, origin: NodeID, sequence: UInt64, isFirst: Bool, isLast: Bool, payload: ByteBuffer) {
+    public init(
+        view: ViewID, origin: NodeID, sequence: UInt64, message: UInt64, isFirst: Bool, isLast: Bool,
+        payload: ByteBuffer
+    ) {
         self.view = view
         self.origin = origin
         self.sequence = sequence
+        self.message = message
         self.isFirst = isFirst
         self.isLast = isLast
         self.payload = payload

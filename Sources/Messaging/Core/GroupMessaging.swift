@@ -59,8 +59,6 @@ public struct GroupMessaging: Sendable {
     struct Flush: Sendable {
         var old: ViewStream
         var next: View
-        var group: Set<NodeID>
-        var reports: [NodeID: UInt64]
         var cut: UInt64?
         var source: NodeID?
     }
@@ -76,8 +74,10 @@ public struct GroupMessaging: Sendable {
     var retired: [(stream: ViewStream, cut: UInt64)] = []
     /// How many closed views are kept for slower members.
     static let retiredViews = 3
-    /// Flush reports that arrived for our current view before Membership told us of the next one.
-    var earlyReports: [NodeID: UInt64] = [:]
+    /// The number our next new message gets (message numbers survive resending; see `DataUnit.message`).
+    var nextMessage: UInt64 = 1
+    /// Per member, the highest message number delivered in views already closed here.
+    var deliveredMessages: [Member: UInt64] = [:]
 
     /// A member with no view yet; it delivers nothing until Membership installs one.
     public init(local: Member, configuration: Configuration = Configuration()) {
@@ -156,17 +156,23 @@ public struct GroupMessaging: Sendable {
         phase = .operational(stream)
     }
 
-    mutating func send(_ payload: ByteBuffer, on stream: inout ViewStream, into output: inout Output) {
+    /// Sends a message as units of `stream`: a new one, or with `message` set, one a flush resends.
+    mutating func send(
+        _ payload: ByteBuffer, message: UInt64? = nil, on stream: inout ViewStream, into output: inout Output
+    ) {
+        let number = message ?? nextMessage
+        if message == nil { nextMessage += 1 }
         var remaining = payload
         var isFirst = true
         repeat {
             let length = Swift.min(remaining.readableBytes, configuration.maximumUnitPayload)
             let piece = remaining.readSlice(length: length) ?? ByteBuffer()
             stream.sendUnit(
-                payload: piece, isFirst: isFirst, isLast: remaining.readableBytes == 0, into: &output.multicast)
+                payload: piece, message: number, isFirst: isFirst, isLast: remaining.readableBytes == 0,
+                into: &output.multicast)
             isFirst = false
         } while remaining.readableBytes > 0
-        stream.ownMessages.append((lastSequence: stream.ownNext - 1, payload: payload))
+        stream.ownMessages.append(.init(lastSequence: stream.ownNext - 1, message: number, payload: payload))
         stream.orderNewUnits(from: local.node, into: &output.multicast)
         stream.deliverReady(into: &output.deliveries)
     }
@@ -195,7 +201,8 @@ public struct GroupMessaging: Sendable {
             }
             if !found, nack.target == .global, nack.view < newestViewID {
                 // We no longer hold that view: tell the flushing member not to count on us as its source.
-                let gone = FlushReport(oldView: nack.view, newView: ViewID(0), complete: 0, wantsReply: false, notMember: true)
+                let gone = FlushReport(
+                    oldView: nack.view, newView: ViewID(0), complete: 0, wantsReply: false, notMember: true)
                 output.unicast[sender.node, default: []].append(.flush(gone))
             }
         case .flush(let report):

@@ -56,8 +56,12 @@ public struct PacketWriter: Sendable {
         nextSequence += 1
         var buffer = ByteBuffer()
         buffer.reserveCapacity(PacketHeader.size + bodyLength + protection.trailerLength)
-        header.encode(into: &buffer)
-        for frame in frames { frame.encode(into: &buffer) }
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: PacketHeader.size + bodyLength) { raw in
+            var store = ByteStore(raw)
+            header.encode(into: &store)
+            for frame in frames { frame.encode(into: &store) }
+            return store.offset
+        }
         try protection.seal(&buffer, header: header)
         return buffer
     }

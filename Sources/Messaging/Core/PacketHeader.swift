@@ -53,43 +53,49 @@ public struct PacketHeader: Hashable, Sendable {
 
     /// Appends the 32 header bytes.
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(Self.magic)
-        buffer.writeInteger(Self.version)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.size) { raw in
+            var store = ByteStore(raw)
+            encode(into: &store)
+            return store.offset
+        }
+    }
+
+    /// Stores the 32 header bytes at `store`'s offset.
+    func encode(into store: inout ByteStore) {
+        store.put(Self.magic)
+        store.put(Self.version)
         var flags: UInt8 = isEncrypted ? 0x01 : 0
         if channel == .heartbeat { flags |= 0x02 }
-        buffer.writeInteger(flags)
-        buffer.writeInteger(clusterID)
-        buffer.writeInteger(sender.node.rawValue)
-        buffer.writeInteger(sender.incarnation.rawValue)
-        buffer.writeInteger(packetSequence)
-        buffer.writeInteger(keyNumber)
-        buffer.writeInteger(frameCount)
-        buffer.writeInteger(bodyLength)
+        store.put(flags)
+        store.put(clusterID)
+        store.put(sender.node.rawValue)
+        store.put(sender.incarnation.rawValue)
+        store.put(packetSequence)
+        store.put(keyNumber)
+        store.put(frameCount)
+        store.put(bodyLength)
     }
 
     /// Reads a header from the start of `bytes` without consuming it. Never traps.
     public static func peek(_ bytes: ByteBuffer) throws(PacketError) -> PacketHeader {
         guard bytes.readableBytes >= size else { throw .truncated(needed: size, available: bytes.readableBytes) }
-        let start = bytes.readerIndex
-        guard let magic = bytes.getInteger(at: start, as: UInt16.self), magic == Self.magic else {
-            throw .badMagic
+        let result: Result<PacketHeader, PacketError> = bytes.withUnsafeReadableBytes { raw in
+            var cursor = ByteCursor(raw)
+            guard cursor.take(UInt16.self) == Self.magic else { return .failure(.badMagic) }
+            let version = cursor.take(UInt8.self) ?? 0
+            guard version == Self.version else { return .failure(.unsupportedVersion(version)) }
+            guard let flags = cursor.take(UInt8.self), flags & 0xFC == 0, let cluster = cursor.take(UInt32.self),
+                let node = cursor.take(UInt32.self), let incarnation = cursor.take(UInt64.self),
+                let sequence = cursor.take(UInt64.self), let key = cursor.take(UInt8.self),
+                let frames = cursor.take(UInt8.self), let length = cursor.take(UInt16.self)
+            else { return .failure(.malformedHeader) }
+            return .success(
+                PacketHeader(
+                    isEncrypted: flags & 0x01 != 0, channel: flags & 0x02 != 0 ? .heartbeat : .data,
+                    clusterID: cluster, sender: Member(node: NodeID(node), incarnation: Incarnation(incarnation)),
+                    packetSequence: sequence, keyNumber: key, frameCount: frames, bodyLength: length))
         }
-        guard let version = bytes.getInteger(at: start + 2, as: UInt8.self), version == Self.version else {
-            throw .unsupportedVersion(bytes.getInteger(at: start + 2, as: UInt8.self) ?? 0)
-        }
-        guard let flags = bytes.getInteger(at: start + 3, as: UInt8.self), flags & 0xFC == 0,
-            let cluster = bytes.getInteger(at: start + 4, as: UInt32.self),
-            let node = bytes.getInteger(at: start + 8, as: UInt32.self),
-            let incarnation = bytes.getInteger(at: start + 12, as: UInt64.self),
-            let sequence = bytes.getInteger(at: start + 20, as: UInt64.self),
-            let key = bytes.getInteger(at: start + 28, as: UInt8.self),
-            let frames = bytes.getInteger(at: start + 29, as: UInt8.self),
-            let length = bytes.getInteger(at: start + 30, as: UInt16.self)
-        else { throw .malformedHeader }
-        return PacketHeader(
-            isEncrypted: flags & 0x01 != 0, channel: flags & 0x02 != 0 ? .heartbeat : .data, clusterID: cluster,
-            sender: Member(node: NodeID(node), incarnation: Incarnation(incarnation)), packetSequence: sequence,
-            keyNumber: key, frameCount: frames, bodyLength: length)
+        return try result.get()
     }
 }
 

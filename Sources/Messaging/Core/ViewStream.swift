@@ -15,6 +15,12 @@ struct ViewStream: Sendable {
         var ordered: UInt64 = 0
         var lastNack = Instant(nanoseconds: .min / 2)
     }
+    /// One of our messages, kept until its last unit is stable so a flush can resend it.
+    struct OwnMessage: Sendable {
+        var lastSequence: UInt64
+        var message: UInt64
+        var payload: ByteBuffer
+    }
     /// Which unit a global number names.
     struct Slot: Hashable, Sendable {
         var sender: NodeID
@@ -42,7 +48,16 @@ struct ViewStream: Sendable {
     var ownStable: UInt64 = 0
     var reassembly: [NodeID: ByteBuffer] = [:]
     /// Our whole messages until their last unit is stable, so a flush can resend the ones cut off.
-    var ownMessages: Deque<(lastSequence: UInt64, payload: ByteBuffer)> = []
+    var ownMessages: Deque<OwnMessage> = []
+    /// Per member, the highest message number delivered here (in this view or an earlier one): resent copies of
+    /// messages at or below it are dropped (see Docs/Protocols/Messaging.md, resending).
+    var lastMessage: [NodeID: UInt64]
+    /// Flush reports this member gave for closing this view, by target view; each is given once and never changes.
+    var givenReports: [ViewID: UInt64] = [:]
+    /// Flush reports other members gave for closing this view, by target view (the first value received).
+    var peerReports: [ViewID: [NodeID: UInt64]] = [:]
+    /// Members that answered they do not hold this view: no flush waits for them.
+    var absent: Set<NodeID> = []
     var lastOrderNack = Instant(nanoseconds: .min / 2)
     /// The last of our own units delivered (messages ending after it are resent by a flush).
     var ownDeliveredSequence: UInt64 = 0
@@ -50,10 +65,11 @@ struct ViewStream: Sendable {
     var reportedDelivered: UInt64 = 0
     var isStatusDue = true
 
-    init(view: View, local: Member, window: Int) {
+    init(view: View, local: Member, window: Int, delivered: [Member: UInt64] = [:]) {
         self.view = view
         self.local = local
         self.window = window
+        lastMessage = Dictionary(uniqueKeysWithValues: view.members.map { ($0.node, delivered[$0] ?? 0) })
         senders = Dictionary(uniqueKeysWithValues: view.members.map { ($0.node, SenderState()) })
         peerDelivered = Dictionary(uniqueKeysWithValues: view.members.map { ($0.node, 0) })
     }
@@ -89,9 +105,12 @@ struct ViewStream: Sendable {
     // MARK: Sending
 
     /// Sends one unit of ours; returns the frames to multicast (data, and order when we are the sequencer).
-    mutating func sendUnit(payload: ByteBuffer, isFirst: Bool, isLast: Bool, into frames: inout [Frame]) {
+    mutating func sendUnit(
+        payload: ByteBuffer, message: UInt64, isFirst: Bool, isLast: Bool, into frames: inout [Frame]
+    ) {
         let unit = DataUnit(
-            view: view.id, origin: local.node, sequence: ownNext, isFirst: isFirst, isLast: isLast, payload: payload)
+            view: view.id, origin: local.node, sequence: ownNext, message: message, isFirst: isFirst, isLast: isLast,
+            payload: payload)
         ownNext += 1
         frames.append(.data(unit))
         accept(unit)
@@ -232,7 +251,10 @@ struct ViewStream: Sendable {
             return  // a continuation without its start: the start was before this view; nothing to deliver
         }
         if unit.isLast {
-            guard let incarnation = view.incarnation(of: sender) else { return }
+            guard let incarnation = view.incarnation(of: sender), unit.message > lastMessage[sender] ?? 0 else {
+                return  // delivered here before, in an earlier view: this is a flush's resent copy
+            }
+            lastMessage[sender] = unit.message
             deliveries.append(
                 .message(from: Member(node: sender, incarnation: incarnation), payload: payload, view: view.id))
         } else {

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// Reads and writes authkeys files: refuses files group or others can read, writes with fsync and atomic rename.
@@ -8,12 +7,7 @@ public enum AuthKeysFile {
         var status = stat()
         guard stat(path, &status) == 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
         guard status.st_mode & 0o077 == 0 else { throw .unsafePermissions(path: path, mode: status.st_mode & 0o7777) }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .io(path: path, reason: "cannot read: \(error.localizedDescription)")
-        }
+        let text = try readText(path)
         let parsed = try AuthKeys.parse(text, path: path)
         var keys: [UInt8: ClusterKey] = [:]
         for (number, entry) in parsed.entries { keys[number] = clusterKey(for: entry) }
@@ -49,11 +43,32 @@ public enum AuthKeysFile {
             unlink(temporary)
             throw .io(path: path, reason: "cannot write: \(reason)")
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let directoryDescriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY)
         if directoryDescriptor >= 0 {
             fsync(directoryDescriptor)
             close(directoryDescriptor)
         }
+    }
+
+    /// The whole file as UTF-8 (authkeys files are small; larger than 1 MiB is refused).
+    private static func readText(_ path: String) throws(AuthKeysError) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw .io(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+            if count == 0 { break }
+            bytes += chunk[..<count]
+            guard bytes.count <= 1 << 20 else { throw .io(path: path, reason: "larger than 1 MiB") }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .io(path: path, reason: "not UTF-8 text")
+        }
+        return text
     }
 }

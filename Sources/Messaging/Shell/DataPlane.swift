@@ -166,7 +166,7 @@ final class DataPlane: @unchecked Sendable {
                 } else if let address = learned[link]?[node] {
                     result.append((link, address))
                 }
-            case .broadcast(let address):
+            case .broadcast(let address, _):
                 if destination == .members {
                     if groupSent.insert(link).inserted { result.append((link, address)) }
                 } else if let learnedAddress = learned[link]?[node] {
@@ -178,7 +178,7 @@ final class DataPlane: @unchecked Sendable {
             for (index, link) in configuration.links.enumerated() {
                 switch link.kind {
                 case .multicast(let group, _, _, _): result.append((index, group))
-                case .broadcast(let address): result.append((index, address))
+                case .broadcast(let address, _): result.append((index, address))
                 case .unicast: break
                 }
             }

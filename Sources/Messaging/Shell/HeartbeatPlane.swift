@@ -86,8 +86,10 @@ final class HeartbeatPlane: @unchecked Sendable {
     /// Sends one heartbeat on every link: to each unicast peer, or to the group or broadcast address.
     private func broadcast() {
         let view = currentView.withLock { $0 }
-        guard let packet = try? writer.pack([.heartbeat(view: view)]).first else { return }
         for (index, link) in configuration.links.enumerated() where index < channels.count {
+            // A packet of its own per link: one copy sent on two links would be a replay on the second, and that
+            // link would look dead to the receiver's link monitor.
+            guard let packet = try? writer.pack([.heartbeat(view: view)]).first else { return }
             for address in Self.heartbeatTargets(link) {
                 channels[index].write(AddressedEnvelope(remoteAddress: address, data: packet), promise: nil)
             }
@@ -100,7 +102,7 @@ final class HeartbeatPlane: @unchecked Sendable {
         switch link.kind {
         case .unicast(let peers): peers.keys.sorted().compactMap { peers[$0].flatMap(heartbeatAddress) }
         case .multicast(let group, _, _, _): [heartbeatAddress(group)].compactMap { $0 }
-        case .broadcast(let address): [heartbeatAddress(address)].compactMap { $0 }
+        case .broadcast(let address, _): [heartbeatAddress(address)].compactMap { $0 }
         }
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -185,9 +188,13 @@ enum UDPLink {
     ) async throws -> any Channel {
         var address = link.bind
         address.port = port
-        if case .multicast(let group, _, _, _) = link.kind {
-            // Bind the group's port on the wildcard address so group traffic reaches the socket.
-            address = try SocketAddress(ipAddress: group.protocol == .inet6 ? "::" : "0.0.0.0", port: port)
+        switch link.kind {
+        case .unicast:
+            break
+        case .multicast(let target, _, _, _), .broadcast(let target, _):
+            // Group and broadcast datagrams reach only a socket bound to the wildcard address; the interface
+            // binding (below) keeps each link's socket to its own network, unicast answers included.
+            address = try SocketAddress(ipAddress: target.protocol == .inet6 ? "::" : "0.0.0.0", port: port)
         }
         let bootstrap = DatagramBootstrap(group: loop)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -212,22 +219,55 @@ enum UDPLink {
         switch link.kind {
         case .unicast:
             break
-        case .broadcast:
+        case .broadcast(_, let interface):
             try await channel.setOption(ChannelOptions.socketOption(.so_broadcast), value: 1).get()
+            if let interface { try await bindToDevice(channel, interface) }
         case .multicast(var group, let interface, let ttl, let loop):
-            guard let multicast = channel as? any MulticastChannel else { return }
+            guard let multicast = channel as? any MulticastChannel, let options = channel as? any SocketOptionProvider
+            else { throw ConfigurationError.invalid("the socket for \(group) cannot join multicast groups") }
             group.port = 0
-            let device = try interface.flatMap { name in try System.enumerateDevices().first { $0.name == name } }
-            guard let options = channel as? any SocketOptionProvider else { return }
+            var device: NIONetworkDevice?
+            if let interface {
+                device = try System.enumerateDevices().first { $0.name == interface && $0.address?.protocol == group.protocol }
+                guard device != nil else { throw ConfigurationError.invalid("mcast: no interface \(interface) for \(group)") }
+                try await bindToDevice(channel, interface)
+            }
             if group.protocol == .inet6 {
                 try await options.setIPv6MulticastHops(CInt(ttl)).get()
                 try await options.setIPv6MulticastLoop(loop ? 1 : 0).get()
             } else {
                 try await options.setIPMulticastTTL(CUnsignedChar(clamping: ttl)).get()
                 try await options.setIPMulticastLoop(loop ? 1 : 0).get()
+                // Only the groups this socket joined (Linux otherwise delivers every group joined on the host).
+                try await channel.setOption(
+                    ChannelOptions.Types.SocketOption(level: .ip, name: .init(rawValue: ipMulticastAll)), value: 0
+                ).get()
             }
             try await multicast.joinGroup(group, device: device).get()
         }
+    }
+}
+
+extension UDPLink {
+    /// Linux's IP_MULTICAST_ALL (not exported by every libc header).
+    static let ipMulticastAll: CInt = 49
+
+    /// SO_BINDTODEVICE: the socket sends and receives only through `interface` (one link per network).
+    static func bindToDevice(_ channel: any Channel, _ interface: String) async throws {
+        var name: (
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8
+        ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let bytes = Array(interface.utf8)
+        guard bytes.count < 16, let options = channel as? any SocketOptionProvider else {
+            throw ConfigurationError.invalid("interface name \(interface) is too long (15 bytes at most)")
+        }
+        withUnsafeMutableBytes(of: &name) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        try await options.unsafeSetSocketOption(
+            level: .socket, name: .init(rawValue: SO_BINDTODEVICE), value: name
+        ).get()
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import NIOCore
 
 /// One network path to the peers (Heartbeat's `ucast`, `mcast`, `bcast` media). Data uses the bound port, and
@@ -10,8 +10,8 @@ public struct LinkConfiguration: Sendable {
         case unicast(peers: [NodeID: SocketAddress])
         /// One multicast group (`mcast`): group address and data port, interface name, TTL, loopback.
         case multicast(group: SocketAddress, interface: String?, ttl: Int, loop: Bool)
-        /// Broadcast to an address such as 192.168.1.255 (`bcast`).
-        case broadcast(address: SocketAddress)
+        /// Broadcast to an address such as 192.168.1.255 (`bcast`), through one interface if named.
+        case broadcast(address: SocketAddress, interface: String?)
     }
     /// The local address and data port to bind.
     public var bind: SocketAddress
@@ -79,7 +79,7 @@ public struct NodeConfiguration: Sendable {
         guard !links.isEmpty else { throw .invalid("at least one link (ucast, mcast or bcast) is needed") }
         guard keys[activeKeyNumber] != nil else { throw .invalid("auth \(activeKeyNumber) names no key") }
         try detector.validate()
-        let unitRoom = maximumPacketSize - PacketHeader.size - 32 - 3 - 21
+        let unitRoom = maximumPacketSize - PacketHeader.size - 32 - 3 - 29
         guard maximumPacketSize <= 9_216 else { throw .invalid("packets are at most 9216 bytes (jumbo frames)") }
         guard messaging.maximumUnitPayload <= unitRoom else {
             throw .invalid("unit payload \(messaging.maximumUnitPayload) does not fit packets of \(maximumPacketSize)")
@@ -90,6 +90,8 @@ public struct NodeConfiguration: Sendable {
 extension Incarnation {
     /// The current wall-clock time in nanoseconds: later runs get larger incarnations.
     public static func fromWallClock() -> Incarnation {
-        Incarnation(UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000_000)))
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Incarnation(UInt64(max(0, now.tv_sec)) * 1_000_000_000 + UInt64(max(0, now.tv_nsec)))
     }
 }

@@ -52,7 +52,7 @@ public struct AgentRunner: Sendable {
     }
 
     /// Runs the invocation to completion and interprets the result as Pacemaker would.
-    public func run(_ invocation: AgentInvocation) async -> AgentActionResult {
+    nonisolated(nonsending) public func run(_ invocation: AgentInvocation) async -> AgentActionResult {
         let run = await supervisor.wait(spawn(invocation))
         let (code, status, reason) = AgentOutcome.interpret(
             run, standard: invocation.agent.standard, action: invocation.action, timeout: invocation.timeout)

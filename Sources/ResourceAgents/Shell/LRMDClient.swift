@@ -32,8 +32,12 @@ public final class LRMDClient: Sendable {
         return LRMDClient(channel: channel, handler: handler, results: results)
     }
 
+    /// The event loop the connection lives on. An actor that uses `eventLoop.executor` as its executor talks
+    /// to lrmd without a thread hop: `send`, `execute` and `executeAndWait` run on the caller's executor.
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
     /// Sends one request and waits for its reply. Throws `LRMDClientError.disconnected` if the connection drops.
-    public func send(_ request: LRMDRequest) async throws -> LRMDResponse {
+    nonisolated(nonsending) public func send(_ request: LRMDRequest) async throws -> LRMDResponse {
         try await withCheckedThrowingContinuation { continuation in
             let id = handler.register(continuation)
             guard let id else { return }
@@ -64,7 +68,7 @@ public final class LRMDClient: Sendable {
     public func subscribe() async throws { try expectOK(await send(.subscribe)) }
 
     /// Starts an operation and returns its call id.
-    public func execute(_ request: OperationRequest) async throws -> CallID {
+    nonisolated(nonsending) public func execute(_ request: OperationRequest) async throws -> CallID {
         switch try await send(.execute(request)) {
         case .accepted(let callID): return callID
         case .failure(let message): throw LRMDClientError.refused(message)
@@ -74,9 +78,15 @@ public final class LRMDClient: Sendable {
 
     /// Starts an operation and waits for its (first) result. Needs `subscribe()` first unless the request
     /// notifies its origin only.
-    public func executeAndWait(_ request: OperationRequest) async throws -> OperationResult {
-        let callID = try await execute(request)
-        return try await handler.waitForResult(callID)
+    /// The caller is resumed once, with the result: the reply accepting the operation is handled on the
+    /// connection's event loop, which then waits for the result on the caller's behalf.
+    nonisolated(nonsending) public func executeAndWait(_ request: OperationRequest) async throws -> OperationResult {
+        try await withCheckedThrowingContinuation { continuation in
+            guard let id = handler.registerExecution(continuation) else { return }
+            channel.writeAndFlush(LRMDMessage.request(id: id, .execute(request))).whenFailure { [handler] error in
+                handler.fail(id, error)
+            }
+        }
     }
 
     /// Cancels an operation by key.
@@ -160,6 +170,8 @@ final class LRMDClientHandler: ChannelInboundHandler, Sendable {
         var nextID: UInt64 = 1
         var isClosed = false
         var pending: [UInt64: CheckedContinuation<LRMDResponse, any Error>] = [:]
+        /// `executeAndWait` requests whose reply has not come yet, waiting for their operation's result.
+        var pendingExecutions: [UInt64: CheckedContinuation<OperationResult, any Error>] = [:]
         var resultWaiters: [CallID: CheckedContinuation<OperationResult, any Error>] = [:]
         var recentResults: [CallID: OperationResult] = [:]
         var recentOrder: [CallID] = []
@@ -181,8 +193,40 @@ final class LRMDClientHandler: ChannelInboundHandler, Sendable {
         return id
     }
 
+    /// Like `register`, for a request whose caller waits for the operation's result rather than the reply.
+    func registerExecution(_ continuation: CheckedContinuation<OperationResult, any Error>) -> UInt64? {
+        let id: UInt64? = state.withLock { state in
+            guard !state.isClosed else { return nil }
+            defer { state.nextID += 1 }
+            state.pendingExecutions[state.nextID] = continuation
+            return state.nextID
+        }
+        if id == nil { continuation.resume(throwing: LRMDClientError.disconnected) }
+        return id
+    }
+
     func fail(_ id: UInt64, _ error: any Error) {
-        state.withLock { $0.pending.removeValue(forKey: id) }?.resume(throwing: error)
+        let (reply, execution) = state.withLock {
+            ($0.pending.removeValue(forKey: id), $0.pendingExecutions.removeValue(forKey: id))
+        }
+        reply?.resume(throwing: error)
+        execution?.resume(throwing: error)
+    }
+
+    /// The reply to an `executeAndWait` request: on acceptance the caller waits on for the result (which may
+    /// already be here); anything else ends the wait.
+    func executionReplied(_ continuation: CheckedContinuation<OperationResult, any Error>, _ response: LRMDResponse) {
+        switch response {
+        case .accepted(let callID):
+            let ready: OperationResult? = state.withLock { state in
+                if let result = state.recentResults.removeValue(forKey: callID) { return result }
+                state.resultWaiters[callID] = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        case .failure(let message): continuation.resume(throwing: LRMDClientError.refused(message))
+        case let other: continuation.resume(throwing: LRMDClientError.unexpectedResponse("\(other)"))
+        }
     }
 
     func waitForResult(_ callID: CallID) async throws -> OperationResult {
@@ -200,7 +244,11 @@ final class LRMDClientHandler: ChannelInboundHandler, Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .success(.response(let id, let response)):
-            state.withLock { $0.pending.removeValue(forKey: id) }?.resume(returning: response)
+            let (reply, execution) = state.withLock {
+                ($0.pending.removeValue(forKey: id), $0.pendingExecutions.removeValue(forKey: id))
+            }
+            reply?.resume(returning: response)
+            if let execution { executionReplied(execution, response) }
         case .success(.result(let result)):
             results.yield(result)
             let waiter = state.withLock { state -> CheckedContinuation<OperationResult, any Error>? in
@@ -221,9 +269,11 @@ final class LRMDClientHandler: ChannelInboundHandler, Sendable {
             state.isClosed = true
             defer {
                 state.pending = [:]
+                state.pendingExecutions = [:]
                 state.resultWaiters = [:]
             }
-            return (Array(state.pending.values), Array(state.resultWaiters.values))
+            let waiters = Array(state.resultWaiters.values) + Array(state.pendingExecutions.values)
+            return (Array(state.pending.values), waiters)
         }
         for continuation in pending { continuation.resume(throwing: LRMDClientError.disconnected) }
         for waiter in waiters { waiter.resume(throwing: LRMDClientError.disconnected) }

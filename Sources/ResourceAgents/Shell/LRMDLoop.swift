@@ -129,6 +129,9 @@ final class LRMDLoop {
     }
 
     func perform(_ directives: [Executor.Directive]) {
+        // Agents start first: writing a reply or a result before would only delay the agent. Nothing about the
+        // agent can come back before this returns, since its end is reported through this loop.
+        for case .startAgent(let callID, let invocation) in directives { startAgent(callID, invocation) }
         for directive in directives {
             switch directive {
             case .reply(let request, let reply):
@@ -137,21 +140,7 @@ final class LRMDLoop {
                 case .accepted(let callID): send(.response(id: id, callID.map { .accepted($0) } ?? .ok), to: client)
                 case .rejected(let error): send(.response(id: id, .failure(error.description)), to: client)
                 }
-            case .startAgent(let callID, let invocation):
-                guard !isShutDown else { continue }  // queued work is dropped at shutdown, never started
-                // posix_spawn blocks until the child has exec'd, which takes long on a loaded machine.
-                let handle = runner.supervisor.reserve()
-                processes[callID] = handle
-                let bound = bound
-                runner.supervisor.onExit(handle) { run in
-                    bound.loop.execute { bound.value.agentFinished(callID, run) }
-                }
-                if processes.count <= Self.inlineSpawnLimit {
-                    runner.spawn(invocation, reserved: handle)  // a quiet loop can afford to block briefly
-                } else {
-                    let runner = runner
-                    NIOThreadPool.singleton.submit { _ in runner.spawn(invocation, reserved: handle) }
-                }
+            case .startAgent: continue
             case .killAgent(let callID):
                 if let handle = processes[callID] { runner.supervisor.kill(handle) }
             case .scheduleTimer(let token, let delay):
@@ -167,6 +156,23 @@ final class LRMDLoop {
                     for (client, state) in clients where state.isSubscribed { send(.result(result), to: client) }
                 }
             }
+        }
+    }
+
+    func startAgent(_ callID: CallID, _ invocation: AgentInvocation) {
+        guard !isShutDown else { return }  // queued work is dropped at shutdown, never started
+        let handle = runner.supervisor.reserve()
+        processes[callID] = handle
+        let bound = bound
+        runner.supervisor.onExit(handle) { run in
+            bound.loop.execute { bound.value.agentFinished(callID, run) }
+        }
+        if processes.count <= Self.inlineSpawnLimit {
+            runner.spawn(invocation, reserved: handle)  // a quiet loop can afford to block briefly
+        } else {
+            // posix_spawn blocks until the child has exec'd, which takes long on a loaded machine.
+            let runner = runner
+            NIOThreadPool.singleton.submit { _ in runner.spawn(invocation, reserved: handle) }
         }
     }
 

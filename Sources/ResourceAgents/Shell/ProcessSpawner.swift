@@ -6,6 +6,9 @@ struct SpawnedProcess {
     var pidfd: Int32
     var standardOutput: Int32
     var standardError: Int32
+
+    /// No pidfd to watch, or both pipes at end of file (the usual sign of an exit): worth a `waitpid(WNOHANG)`.
+    var isExitLikely: Bool { pidfd < 0 || (standardOutput < 0 && standardError < 0) }
 }
 
 enum SpawnOutcome {
@@ -58,8 +61,7 @@ enum ProcessSpawner {
             return .failed(.spawnFailed(errno: status, message: String(cString: strerror(status))))
         }
         if let input { writeInput(command.standardInput, to: input.write) }
-        let pidfd = usesPidfd ? pidfdOpen?(pid, 0) ?? -1 : -1
-        _ = fcntl(pidfd, F_SETFD, FD_CLOEXEC)
+        let pidfd = usesPidfd ? pidfdOpen?(pid, 0) ?? -1 : -1  // pidfd_open always sets close-on-exec
         for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
         return .spawned(SpawnedProcess(pid: pid, pidfd: pidfd, standardOutput: output.read, standardError: errors.read))
     }

@@ -186,7 +186,9 @@ extension ProcessSupervisor {
                 state.children[id]?.reapIfExited(buffer: &buffer)
             }
         }
-        for child in state.children.values where (child.process?.pidfd ?? 0) < 0 {
+        // Without a pidfd exits are found here; with one, a child whose pipes just reached end of file has most
+        // likely exited too, and reaping it now saves a round of poll before its pidfd reports it.
+        for child in state.children.values where child.process?.isExitLikely ?? false {
             child.reapIfExited(buffer: &buffer)
         }
         let now = ContinuousClock.now

@@ -126,7 +126,7 @@ public final class ProcessSupervisor: Sendable {
     }
 
     /// Waits for a spawned process to end and returns what it did. Call once per handle (or use `onExit`).
-    public func wait(_ handle: Handle) async -> AgentRun {
+    nonisolated(nonsending) public func wait(_ handle: Handle) async -> AgentRun {
         await withCheckedContinuation { (continuation: CheckedContinuation<AgentRun, Never>) in
             onExit(handle) { continuation.resume(returning: $0) }
         }
@@ -150,7 +150,7 @@ public final class ProcessSupervisor: Sendable {
     }
 
     /// Spawns and waits.
-    public func run(_ command: AgentCommand, timeout: Duration) async -> AgentRun {
+    nonisolated(nonsending) public func run(_ command: AgentCommand, timeout: Duration) async -> AgentRun {
         await wait(spawn(command, timeout: timeout))
     }
 

@@ -14,6 +14,7 @@ enum LRMBareSpawner {
         for fd: Int32 in [1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0) }
         let own = lrmProcessCPUSeconds(children: false)
         let child = lrmProcessCPUSeconds(children: true)
+        let switches = lrmContextSwitches()
         let start = ContinuousClock.now
         var running = 0
         var started = 0
@@ -34,7 +35,7 @@ enum LRMBareSpawner {
         return LRMTiming(
             count: count, wall: lrmSeconds(ContinuousClock.now - start),
             ownCPU: lrmProcessCPUSeconds(children: false) - own,
-            childCPU: lrmProcessCPUSeconds(children: true) - child)
+            childCPU: lrmProcessCPUSeconds(children: true) - child, switches: lrmContextSwitches() - switches)
     }
 }
 

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import ResourceAgents
 import ServiceLifecycle
 
@@ -33,12 +34,19 @@ struct LRMDMeasurement: Sendable {
     }
 
     /// One operation, waited for.
-    func once(_ client: LRMDClient) async throws {
-        try check(await client.executeAndWait(OperationRequest(key: OperationKey(resource: "bench0", action: action))))
+    /// One operation, waited for; returns how long lrmd saw the agent run (spawn to reaping), in milliseconds.
+    @discardableResult
+    nonisolated(nonsending) func once(_ client: LRMDClient) async throws -> Double {
+        let result = try await client.executeAndWait(
+            OperationRequest(key: OperationKey(resource: "bench0", action: action)))
+        try check(result)
+        return lrmSeconds(result.executionTime) * 1000
     }
 
     /// `resources × perResource` operations queued at once; returns when all have completed.
-    func throughput(_ client: LRMDClient, resources: Int, perResource: Int) async throws -> LRMTiming {
+    nonisolated(nonsending) func throughput(
+        _ client: LRMDClient, resources: Int, perResource: Int
+    ) async throws -> LRMTiming {
         for index in 0..<resources {
             let id = "bench\(index)"
             try await client.register(
@@ -72,5 +80,25 @@ struct LRMDMeasurement: Sendable {
 }
 
 extension LRMTiming {
-    func scaled(to count: Int) -> LRMTiming { LRMTiming(count: count, wall: wall, ownCPU: ownCPU, childCPU: childCPU) }
+    func scaled(to count: Int) -> LRMTiming {
+        LRMTiming(count: count, wall: wall, ownCPU: ownCPU, childCPU: childCPU, switches: switches)
+    }
+}
+
+/// Runs the benchmark's side of the connection on the client's event loop: an actor whose executor is that
+/// loop, as a loop-based client such as crmd is. A request is then written and its result taken up without a
+/// thread hop in the client, so what the lrmd figures add to a bare fork/exec is lrmd's own doing.
+actor LRMLoopDriver {
+    nonisolated let executor: any SerialExecutor
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    init(loop: any EventLoop) { executor = loop.executor }
+
+    func run(
+        _ plan: LRMBenchPlan, _ measurement: LRMDMeasurement, client: LRMDClient, command: AgentCommand,
+        invocation: AgentInvocation, cores: Int
+    ) async throws -> LRMFigures {
+        try await plan.measureAll(measurement, client: client, command: command, invocation: invocation, cores: cores)
+    }
 }

@@ -23,7 +23,12 @@ struct MessagingBench: AsyncParsableCommand {
     @Option(help: "Base UDP port; node i binds 127.0.0.i on it and the port above.") var port = 17_400
     @Flag(help: "HMAC-SHA256 only, no AES-256-GCM encryption.") var noCrypto = false
     @Option(help: "Flow-control window: own units in flight per sender.") var window = GroupMessaging.Configuration().window
-    @Flag(help: "Run the nodes in network namespaces on a bridge (needs root and ip netns).") var netns = false
+    @Flag(help: "Run the nodes in network namespaces, one bridge per link (needs root and ip netns).") var netns = false
+    @Option(help: "Medium: ucast (loopback or namespaces), mcast or bcast (namespaces only).")
+    var transport = "ucast"
+    @Option(help: "Links per node (2 needs --netns); data fails over between them.") var links = 1
+    @Option(help: "With --netns: take the last node's link 0 down this many seconds after start (failover).")
+    var cutLinkAfter: Int?
 
     func validate() throws {
         guard (2...9).contains(nodes) else { throw ValidationError("--nodes must be 2…9") }
@@ -32,7 +37,16 @@ struct MessagingBench: AsyncParsableCommand {
         guard seconds > 0 && seconds <= 600 && latencySeconds > 0 && latencySeconds <= 600 else {
             throw ValidationError("--seconds and --latency-seconds must be 1…600")
         }
-        if netns { throw ValidationError("--netns is not implemented yet (TODO(#4)); run on loopback") }
+        guard ["ucast", "mcast", "bcast"].contains(transport) else {
+            throw ValidationError("--transport must be ucast, mcast or bcast")
+        }
+        guard (1...2).contains(links) else { throw ValidationError("--links must be 1 or 2") }
+        guard netns || (transport == "ucast" && links == 1 && cutLinkAfter == nil) else {
+            throw ValidationError("mcast, bcast, --links 2 and --cut-link-after need --netns")
+        }
+        if netns && !MessagingNamespaces.isAvailable {
+            throw ValidationError("--netns needs root and `ip netns`")
+        }
     }
 
     func run() async throws {
@@ -43,12 +57,25 @@ struct MessagingBench: AsyncParsableCommand {
         let secret = try AuthKeysFile.generateSecret()
         try AuthKeysFile.write(
             AuthKeys(activeKeyNumber: 1, entries: [1: .init(method: "hmac-sha256", secret: secret)]), to: keyFile)
+        // The nodes run ha-messaging-node from beside this executable (Messaging and NIO only, no Foundation).
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("ha-messaging-node")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw ValidationError("\(executable.path) is missing: swift build --product ha-messaging-node")
+        }
+        let namespaces = netns ? try MessagingNamespaces(count: nodes, links: links) : nil
+        defer { namespaces?.tearDown() }
         var processes: [(Process, Pipe)] = []
         for id in 1...nodes {
             let process = Process()
-            process.executableURL = executable
-            process.arguments = nodeArguments(id: id, keyFile: keyFile)
+            if let namespaces {
+                process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+                process.arguments = ["netns", "exec", namespaces.node(id), executable.path]
+                    + nodeArguments(id: id, keyFile: keyFile)
+            } else {
+                process.executableURL = executable
+                process.arguments = nodeArguments(id: id, keyFile: keyFile)
+            }
             // One malloc arena: glibc's per-thread arenas would keep freed packet buffers resident on each thread.
             var environment = ProcessInfo.processInfo.environment
             environment["MALLOC_ARENA_MAX"] = environment["MALLOC_ARENA_MAX"] ?? "1"
@@ -59,21 +86,37 @@ struct MessagingBench: AsyncParsableCommand {
             processes.append((process, pipe))
         }
         let limit = Double(seconds + 2 * latencySeconds + 60)
+        if let namespaces, let cutLinkAfter {
+            let last = nodes
+            Task.detached {
+                try? await Task.sleep(for: .seconds(cutLinkAfter))
+                do {
+                    try namespaces.setLink(0, of: last, up: false)
+                    print("CUT node=\(last) link=0 after_s=\(cutLinkAfter)")
+                } catch {
+                    print("CUT failed: \(error)")
+                }
+            }
+        }
         var outputs: [String] = []
         for (process, pipe) in processes {
             let data = try await readAll(pipe, process: process, timeout: limit)
             outputs.append(String(decoding: data, as: UTF8.self))
         }
         print(outputs.joined(), terminator: "")
-        print(Self.summarize(outputs, size: size, senders: senders, nodes: nodes, crypto: !noCrypto))
+        print(
+            Self.summarize(
+                outputs, size: size, senders: senders, nodes: nodes, crypto: !noCrypto,
+                transport: netns ? "\(transport)-netns" : "\(transport)", links: links))
     }
 
     private func nodeArguments(id: Int, keyFile: String) -> [String] {
         var arguments = [
-            "messaging-node", "--id", "\(id)", "--nodes", "\(nodes)", "--size", "\(size)", "--seconds", "\(seconds)",
+            "--id", "\(id)", "--nodes", "\(nodes)", "--size", "\(size)", "--seconds", "\(seconds)",
             "--senders", "\(senders)", "--latency-seconds", "\(latencySeconds)", "--port", "\(port)",
-            "--key-file", keyFile, "--window", "\(window)",
+            "--key-file", keyFile, "--window", "\(window)", "--transport", transport, "--links", "\(links)",
         ]
+        if netns { arguments.append("--netns") }
         if noCrypto { arguments.append("--no-crypto") }
         return arguments
     }
@@ -100,7 +143,10 @@ struct MessagingBench: AsyncParsableCommand {
 extension MessagingBench {
     /// Combines the nodes' NODE and LATENCY lines into the run's RESULT line (corosync-ring's definitions:
     /// aggregate messages over the longest delivery window; percentiles by nearest rank).
-    static func summarize(_ outputs: [String], size: Int, senders: Int, nodes: Int, crypto: Bool) -> String {
+    static func summarize(
+        _ outputs: [String], size: Int, senders: Int, nodes: Int, crypto: Bool, transport: String = "ucast",
+        links: Int = 1
+    ) -> String {
         var fields: [[String: String]] = []
         var idle: [String: String] = [:]
         var flood: [String: String] = [:]
@@ -125,7 +171,7 @@ extension MessagingBench {
         let rate = window > 0 ? Double(messages) / window : 0
         let complete = messages > 0 && fields.count == nodes && hashes.count == 1 && Set(delivered).count == 1
         func format(_ value: Double) -> String { String(format: "%.1f", value) }
-        return "RESULT mode=messaging size=\(size) senders=\(senders) nodes=\(nodes) crypto=\(crypto ? "on" : "off") "
+        return "RESULT mode=messaging transport=\(transport) links=\(links) size=\(size) senders=\(senders) nodes=\(nodes) crypto=\(crypto ? "on" : "off") "
             + "msgs=\(messages) secs=\(String(format: "%.3f", window)) msgs_per_s=\(format(rate)) "
             + "mb_per_s=\(String(format: "%.2f", rate * Double(size) / 1e6)) "
             + "p50_us=\(idle["p50_us"] ?? "-") p99_us=\(idle["p99_us"] ?? "-") max_us=\(idle["max_us"] ?? "-") "

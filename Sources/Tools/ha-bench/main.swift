@@ -8,9 +8,9 @@ struct HABench: AsyncParsableCommand {
         abstract: "Benchmarks for the Linux-HA suite; each run ends with one RESULT key=value line.",
         subcommands: [
             MessagingBench.self,
-            MessagingBenchNode.self,
             MembershipBench.self,
             LRMBench.self,
+            FailoverBench.self,
         ])
 }
 

@@ -6,5 +6,5 @@ struct HA: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ha",
         abstract: "Linux-HA in Swift: run a node's daemons, or a demonstration cluster on this machine",
-        subcommands: [Demo.self])
+        subcommands: [Start.self, Demo.self])
 }

@@ -62,7 +62,7 @@ extension BenchDriver {
     /// NODE and LATENCY lines for the parent to aggregate.
     func report(rssKB: Int, hwmKB: Int) -> String {
         let window = zip(firstData, lastEnd).map { Double(($1 - $0).nanoseconds) / 1e9 } ?? 0
-        var lines = "NODE id=\(local) messages=\(messages) secs=\(String(format: "%.3f", window)) "
+        var lines = "NODE id=\(local) messages=\(messages) secs=\(Self.milliseconds(window)) "
             + "hash=\(String(hash, radix: 16)) rss_kb=\(rssKB) hwm_kb=\(hwmKB)\n"
         if local == prober {
             lines += Self.latencyLine("idle", idleLatencies, extra: "") + "\n"
@@ -71,6 +71,13 @@ extension BenchDriver {
             lines += Self.latencyLine("flood", floodLatencies, extra: " load_msgs_per_s=\(Int(load))")
         }
         return lines
+    }
+
+    /// Seconds with three decimals, without Foundation's `String(format:)`.
+    static func milliseconds(_ seconds: Double) -> String {
+        let total = Int((seconds * 1000).rounded())
+        let fraction = String(total % 1000)
+        return "\(total / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     static func latencyLine(_ phase: String, _ samples: [Int64], extra: String) -> String {
