@@ -201,4 +201,23 @@ import XML
             }
         }
     }
+
+    @Test func requireAllFalseNeedsOneInstanceOfTheFirstClone() throws {
+        func clones(firstBannedFrom banned: [String]) -> (String, String) {
+            let resources = """
+                <clone id="ca"><primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/></clone>\
+                <clone id="cb"><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></clone>
+                """
+            let bans = banned.map { "<rsc_location id=\"ban-\($0)\" rsc=\"ca\" node=\"\($0)\" score=\"-INFINITY\"/>" }.joined()
+            return (resources, bans + "<rsc_order id=\"o\" first=\"ca\" then=\"cb\" require-all=\"false\"/>")
+        }
+        let (resources, someAllowed) = clones(firstBannedFrom: ["a", "b"])
+        let (_, started) = try Self.schedule(Self.cib(resources: resources, constraints: someAllowed))
+        #expect(started.contains("clone-one-or-more:o"))
+        #expect(started.filter { $0.hasPrefix("b:") && $0.contains("_start_0@") }.count == 3)
+        let (_, noneAllowed) = clones(firstBannedFrom: ["a", "b", "c"])
+        let (_, blocked) = try Self.schedule(Self.cib(resources: resources, constraints: noneAllowed))
+        #expect(!blocked.contains("clone-one-or-more:o"))
+        #expect(!blocked.contains { $0.hasPrefix("b:") && $0.contains("_start_0@") })
+    }
 }

@@ -64,12 +64,25 @@ import Testing
     @Test func unsupportedElementsAreRefusedByName() throws {
         let clone = Self.cib.replacingOccurrences(
             of: "<primitive id=\"web\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>",
-            with: "<clone id=\"web-clone\"><primitive id=\"web\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/></clone>")
+            with: "<clone id=\"web-clone\"><meta_attributes id=\"m\"><nvpair id=\"m1\" name=\"notify\" value=\"true\"/>"
+                + "</meta_attributes><primitive id=\"web\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/></clone>")
         let input = try Self.write(clone, name: "clone.xml")
         guard let result = try Self.run(["-x", input, "-G", input + ".graph", "-Q"]) else { return }
         #expect(result.status == 65)
         #expect(result.error.contains("clone"))
         #expect(result.error.contains("web-clone"))
+        #expect(result.error.contains("notify"))
+    }
+
+    @Test func clonesAreScheduledAndShown() throws {
+        let clone = Self.cib.replacingOccurrences(
+            of: "<primitive id=\"web\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>",
+            with: "<clone id=\"web-clone\"><primitive id=\"web\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/></clone>")
+        let input = try Self.write(clone, name: "plain-clone.xml")
+        guard let result = try Self.run(["-x", input, "-S"]) else { return }
+        #expect(result.status == 0)
+        #expect(result.output.contains("* Clone Set: web-clone [web]:"))
+        #expect(result.output.contains("Pseudo action:   web-clone_running_0"))
     }
 
     @Test func liveCheckFailsClearly() throws {

@@ -78,8 +78,11 @@ extension Scheduler {
         var work = resources[dependent].allowed
         for node in nodes.indices where work[node] != Self.absent {
             let matches = nodes[node].attributes[colocation.nodeAttribute].map(values.contains) ?? false
-            if matches {
+            // With a clone, a mandatory colocation only excludes the nodes without an instance.
+            if matches && (colocation.score < Score.infinity || resources[colocation.primary].kind != .clone) {
                 work[node] = Score.add(work[node], colocation.score)
+            } else if matches {
+                continue
             } else if colocation.score >= Score.infinity {
                 work[node] = -Score.infinity
             }

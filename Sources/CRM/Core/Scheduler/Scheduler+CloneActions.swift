@@ -129,4 +129,36 @@ extension Scheduler {
         if asFirst && task == "stop" { effective = "stopped" }
         return actions(of: instance, task: effective)
     }
+
+    /// `require-all="false"` after a clone: `then` may start once any one instance is (or can become)
+    /// active, through a `clone-one-or-more:<constraint>` pseudo-action; stopping stays symmetrical.
+    mutating func orderOneOrMore(_ constraintID: String, clone: Int, then: Int, thenTask: String, symmetrical: Bool) {
+        let name = "clone-one-or-more:\(constraintID)"
+        let pseudo = action(owner: name, resource: clone, task: name, node: nil, element: .pseudoEvent, optional: false, pseudo: true)
+        actions[pseudo].key = name
+        for instance in resources[clone].children {
+            for start in memberActions(instance, task: "start", asFirst: true) { order(start, pseudo, [.optional, .oneOrMore]) }
+        }
+        for start in orderingActions(then, task: thenTask, asFirst: false) { order(pseudo, start, [.runnableLeft]) }
+        guard symmetrical else { return }
+        orderDeclared(then, Self.inverse(thenTask), clone, "stop", [.impliesFirst])
+    }
+
+    /// A one-or-more pseudo-action can happen when some instance of its clone will be up.
+    mutating func updateOneOrMoreFlags() -> Bool {
+        var changed = false
+        for clone in resources.indices where resources[clone].kind == .clone {
+            for pseudo in resourceActions[clone, default: []]
+            where actions[pseudo].task.hasPrefix("clone-one-or-more:") && actions[pseudo].isRunnable {
+                let willRun = resources[clone].children.contains { instance in
+                    leaves(instance).allSatisfy { leaf in actions(of: leaf, task: "start").contains { actions[$0].isRunnable } }
+                }
+                if !willRun {
+                    actions[pseudo].flags.remove(.runnable)
+                    changed = true
+                }
+            }
+        }
+        return changed
+    }
 }

@@ -17,7 +17,10 @@ extension Scheduler {
         }
         resources[clone].allowed = scores
         if recordsScores { recordCloneScores(clone) }
-        assignInstances(clone, sortedInstances(clone))
+        let sorted = sortedInstances(clone)
+        // Like Pacemaker, the instances stay in assignment order from here on (ordered clones, probes).
+        resources[clone].children = sorted + resources[clone].children.filter { !sorted.contains($0) }
+        assignInstances(clone, sorted)
         resources[clone].isAssigning = false
         resources[clone].isAssigned = true
     }

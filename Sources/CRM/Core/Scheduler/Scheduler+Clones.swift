@@ -117,11 +117,7 @@ extension Scheduler {
         guard let configured = resourceByID["\(base):0"], let clone = cloneAncestor(configured),
             resources[clone].clone?.isUnique == false
         else { return nil }
-        func member(_ instance: Int) -> Int? {
-            guard let found = leaves(instance).first(where: { resources[$0].historyID == base }) else { return nil }
-            if resources[found].historyName == nil && historyID != resources[found].id { resources[found].historyName = historyID }
-            return found
-        }
+        func member(_ instance: Int) -> Int? { leaves(instance).first { resources[$0].historyID == base } }
         var inactive: Int?
         var skipInactive = false
         for instance in resources[clone].children {
@@ -138,9 +134,7 @@ extension Scheduler {
             }
         }
         if let inactive, !skipInactive { return member(inactive) }
-        let orphan = addOrphanInstance(clone, base: base, like: configured)
-        if historyID != resources[orphan].id { resources[orphan].historyName = historyID }
-        return orphan
+        return addOrphanInstance(clone, base: base, like: configured)
     }
 
     /// An instance beyond `clone-max` found active: it only stops. For a cloned group the whole group

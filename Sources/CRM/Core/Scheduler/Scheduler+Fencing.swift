@@ -14,11 +14,13 @@ extension Scheduler {
             actions[id].reason = nodes[node].fenceReason
             fencingActions.append(id)
             for stop in actions.indices where actions[stop].task == "stop" && actions[stop].node == node {
-                // Clone instances' implied stops are not ordered after the fencing (as Pacemaker).
-                if let resource = actions[stop].resource, cloneAncestor(resource) != nil { continue }
+                // Fencing devices' implied stops are not ordered after the fencing (as Pacemaker).
+                if let resource = actions[stop].resource, resources[resource].resourceClass == "stonith" { continue }
                 order(id, stop, [.impliesThen, .runnableLeft])
-                if let resource = actions[stop].resource, let parent = resources[resource].parent, resources[parent].kind == .group {
-                    for groupStop in actions(of: parent, task: "stop") { order(id, groupStop, [.optional]) }
+                var ancestor = actions[stop].resource.flatMap { resources[$0].parent }
+                while let parent = ancestor {
+                    for collectiveStop in actions(of: parent, task: "stop") { order(id, collectiveStop, [.optional]) }
+                    ancestor = resources[parent].parent
                 }
             }
         }

@@ -24,6 +24,13 @@ extension Scheduler {
                     resources[resource].agentChangedOn.insert(node)
                 }
                 unpack(history, resource: resource, node: node)
+                // An instance mapped from the bare configured id, or found active under another instance
+                // name, keeps that name for its actions.
+                if resources[resource].baseID != nil, resources[resource].historyName == nil, history.id != resources[resource].id,
+                    resources[resource].runningOn.contains(node) || history.id == resources[resource].baseID
+                {
+                    resources[resource].historyName = history.id
+                }
             }
         }
     }

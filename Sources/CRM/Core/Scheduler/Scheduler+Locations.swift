@@ -134,21 +134,4 @@ extension Scheduler {
         if timeout > 0, lastFailure > 0, lastFailure + timeout <= now { return 0 }
         return total
     }
-
-    /// Whether a node attribute is a resource's `fail-count-` or `last-failure-` attribute (`kind`), per
-    /// operation (`#op_interval`) or not; an anonymous clone's count covers every instance number.
-    func isFailureAttribute(_ name: String, kind: String, resource: Int) -> Bool {
-        guard name.hasPrefix(kind) else { return false }
-        var rest = name.dropFirst(kind.count)
-        let id = resources[resource].historyID
-        guard rest.hasPrefix(id) else { return false }
-        rest = rest.dropFirst(id.count)
-        if resources[resource].baseID != nil, rest.first == ":" {
-            rest = rest.dropFirst()
-            let digits = rest.prefix { $0.isNumber }
-            guard !digits.isEmpty else { return false }
-            rest = rest.dropFirst(digits.count)
-        }
-        return rest.isEmpty || rest.first == "#"
-    }
 }

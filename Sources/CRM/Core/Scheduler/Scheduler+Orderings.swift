@@ -16,6 +16,10 @@ extension Scheduler {
             if let first = constraint.first, let then = constraint.then {
                 for a in constrainedResources(named: first) {
                     for b in constrainedResources(named: then) {
+                        if !constraint.requireAll && resources[a].kind == .clone && constraint.firstAction == "start" {
+                            orderOneOrMore(constraint.id, clone: a, then: b, thenTask: constraint.thenAction, symmetrical: symmetrical)
+                            continue
+                        }
                         orderPair(a, constraint.firstAction, b, constraint.thenAction, kind: constraint.kind, symmetrical: symmetrical)
                     }
                 }

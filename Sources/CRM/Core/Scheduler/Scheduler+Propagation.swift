@@ -9,6 +9,7 @@ extension Scheduler {
             for ordering in orderings where applyOrdering(ordering) { changed = true }
             if updateGroupFlags() { changed = true }
             if updateCloneFlags() { changed = true }
+            if updateOneOrMoreFlags() { changed = true }
         }
     }
 
@@ -28,8 +29,11 @@ extension Scheduler {
         let first = actions[ordering.first]
         let flags = ordering.flags
         let direct = flags.contains(.collectiveChild)
+        let thenIsClone = actions[ordering.then].resource.map { resources[$0].kind == .clone } ?? false
         for target in direct ? [ordering.then] : thenTargets(ordering.then) {
             let then = actions[target]
+            // A clone's instances answer to "first" through the clone's own pseudo-action only.
+            let reachesFirst = !thenIsClone || target == ordering.then
             if (flags.contains(.runnableLeft) || flags.contains(.asymmetrical)) && !first.isRunnable && then.isRunnable {
                 actions[target].flags.remove(.runnable)
                 changed = true
@@ -47,11 +51,14 @@ extension Scheduler {
                 actions[target].flags.remove(.optional)
                 changed = true
             }
-            if flags.contains(.impliesFirst) && !then.isOptional && actions[ordering.first].isOptional {
+            if flags.contains(.impliesFirst) && reachesFirst && !then.isOptional && actions[ordering.first].isOptional
+                && impliesThenOnNode(first: then, then: actions[ordering.first])
+            {
                 actions[ordering.first].flags.remove(.optional)
                 changed = true
             }
-            if flags.contains(.impliesFirst) && !actions[ordering.first].isOptional && !actions[ordering.first].isRunnable
+            if flags.contains(.impliesFirst) && reachesFirst && !actions[ordering.first].isOptional
+                && !actions[ordering.first].isRunnable
                 && actions[target].isRunnable
             {
                 actions[target].flags.remove(.runnable)
@@ -62,8 +69,8 @@ extension Scheduler {
         return changed
     }
 
-    /// A clone's pseudo-action implies a non-clone "then" only through the instance on that action's
-    /// node (a new instance elsewhere does not restart what depends on the clone here).
+    /// A clone's pseudo-action implies a non-clone action ordered with it (either way) only through the
+    /// instance on that action's node (an instance starting or stopping elsewhere restarts nothing here).
     private func impliesThenOnNode(first: SchedulerAction, then: SchedulerAction) -> Bool {
         guard let clone = first.resource, resources[clone].kind == .clone, let dependent = then.resource,
             resources[dependent].kind != .clone, cloneAncestor(dependent) == nil

@@ -13,11 +13,15 @@ extension Scheduler {
             while let current = stack.popLast() {
                 guard visited.insert(current).inserted else { continue }
                 let action = actions[current]
-                if let other = action.resource, other != resource, resources[other].kind == .primitive, action.task == "start" {
+                if let other = action.resource, other != resource, resources[other].kind == .primitive, action.task == "start",
+                    cloneAncestor(other) == nil || cloneAncestor(other) != cloneAncestor(resource)
+                {
                     additions += actions(of: other, task: "stop").filter { !actions[$0].isPseudo }
                 }
                 for (then, flags) in after[current] ?? [] {
-                    if flags.contains(.impliesThen) || isChildAction(then, of: action) { stack.append(then) }
+                    let throughClone = flags.contains(.collectiveChild) && isInClone(action)
+                        && (action.task == "start" || action.task == "running")
+                    if flags.contains(.impliesThen) || isChildAction(then, of: action) || throughClone { stack.append(then) }
                 }
             }
             for stop in additions { order(probe, stop, [.optional]) }
@@ -29,5 +33,11 @@ extension Scheduler {
             return false
         }
         return resources[child].parent == group
+    }
+
+    /// Whether an action belongs to a clone (the clone's pseudo-action or an instance's).
+    private func isInClone(_ action: SchedulerAction) -> Bool {
+        guard let resource = action.resource else { return false }
+        return resources[resource].kind == .clone || cloneAncestor(resource) != nil
     }
 }
