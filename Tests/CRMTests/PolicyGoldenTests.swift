@@ -102,6 +102,28 @@ import XML
         #expect(PolicyEngine.schedule(tree, now: nil).graph.xml() == PolicyEngine.schedule(streamed, now: nil).graph.xml())
     }
 
+    /// A piece of the configuration that refers to another piece makes the scanner read it whole.
+    @Test func referencesAcrossPiecesAreResolved() throws {
+        let cib = """
+            <cib have-quorum="1" execution-date="1700000000"><configuration>
+            <crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+            <nodes><node id="1" uname="node1"/></nodes>
+            <resources>
+            <primitive id="rscA" class="ocf" provider="heartbeat" type="Dummy">
+              <meta_attributes id="shared"><nvpair id="s1" name="target-role" value="Stopped"/></meta_attributes></primitive>
+            <primitive id="rscB" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id-ref="shared"/></primitive>
+            <primitive id="rscC" class="ocf" provider="heartbeat" type="Dummy"/>
+            </resources><constraints/></configuration>
+            <status><node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"/></status></cib>
+            """
+        let tree = try ClusterModel(cib: XMLDocument.parse(cib, source: "refs.xml").root)
+        let scanned = try ClusterModel.parsing(cibText: Array(cib.utf8), source: "refs.xml")
+        let graph = PolicyEngine.schedule(scanned, now: nil).graph.xml()
+        #expect(graph == PolicyEngine.schedule(tree, now: nil).graph.xml())
+        #expect(graph.contains("rscC_start_0"))
+        #expect(!graph.contains("rscB_start_0"))
+    }
+
     @Test func truncatedDocumentIsRefusedWithItsPosition() {
         #expect(throws: XMLError.self) {
             _ = try ClusterModel.parsing(cibText: Array("<cib><configuration><nodes>".utf8), source: "cut.xml")

@@ -12,7 +12,7 @@ extension Scheduler {
     func operationMeta(_ resource: Int, task: String, intervalMs: Int) -> [String: String] {
         let key = OperationMetaKey(resource: resource, task: task, intervalMs: intervalMs)
         if let cached = operationMetaCache.value[key] { return cached }
-        let result = computeOperationMeta(resource, task: task, intervalMs: intervalMs)
+        let result = operationMetaCache.shared(computeOperationMeta(resource, task: task, intervalMs: intervalMs))
         operationMetaCache.value[key] = result
         return result
     }
@@ -108,6 +108,16 @@ final class OperationMetaCache {
     var timeouts: [OperationMetaKey: Int] = [:]
     /// Evaluated `rsc_defaults` per agent.
     var resourceDefaults: [AgentKey: [String: String]] = [:]
+    /// One stored copy of each distinct option map: thousands of resources usually share a few.
+    private var maps: Set<[String: String]> = []
+
+    /// `map`, or an equal map stored earlier (sharing its storage).
+    func shared(_ map: [String: String]) -> [String: String] {
+        if map.isEmpty { return map }
+        if let index = maps.firstIndex(of: map) { return maps[index] }
+        maps.insert(map)
+        return map
+    }
 }
 
 /// A resource agent, the part of a resource that `rsc_defaults` rules can test.

@@ -96,7 +96,7 @@ extension Scheduler {
     mutating func applyMeta(_ index: Int, meta: [String: String]) {
         var resource = takeResource(index)
         defer { resources[index] = resource }
-        resource.meta = meta
+        resource.meta = operationMetaCache.shared(meta)
         resource.priority = meta["priority"].flatMap { Score.parse($0) } ?? 0
         resource.stickiness = meta["resource-stickiness"].flatMap { Score.parse($0) } ?? options.defaultStickiness
         if let threshold = meta["migration-threshold"].flatMap({ Score.parse($0) }) {
