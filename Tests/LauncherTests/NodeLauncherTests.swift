@@ -70,11 +70,13 @@ struct NodeLauncherTests {
             commands: node.commands, environment: ProcessInfo.processInfo.environment,
             settings: .init(restartDelay: .milliseconds(50)), logger: Self.logger)
         async let status = launcher.run()
+        // A failed expectation below must not leave `run()` waiting forever: the scope's exit awaits it.
+        defer { launcher.requestStop() }
         // Without readiness sockets the fakes start back to back, so their lines may come in any order.
-        #expect(await node.wait(seconds: 10) { Set(node.events) == ["start heartbeat", "start lrmd", "start crmd"] }, "\(node.events)")
+        #expect(await node.wait(seconds: 30) { Set(node.events) == ["start heartbeat", "start lrmd", "start crmd"] }, "\(node.events)")
         let first = try #require(launcher.runningPIDs[.lrmd])
         kill(first, SIGKILL)
-        let restarted = await node.wait(seconds: 10) {
+        let restarted = await node.wait(seconds: 30) {
             node.events.filter { $0 == "start crmd" }.count == 2 && launcher.runningPIDs[.lrmd] != nil
                 && launcher.runningPIDs[.lrmd] != first && launcher.runningPIDs[.crmd] != nil
         }
@@ -95,7 +97,8 @@ struct NodeLauncherTests {
             commands: node.commands, environment: ProcessInfo.processInfo.environment,
             settings: .init(stopTimeout: .milliseconds(300)), logger: Self.logger)
         async let status = launcher.run()
-        #expect(await node.wait(seconds: 10) { node.events.count == 3 })
+        defer { launcher.requestStop() }
+        #expect(await node.wait(seconds: 30) { node.events.count == 3 })
         let crmd = try #require(node.pid("crmd"))
         let started = Date()
         launcher.requestStop()
