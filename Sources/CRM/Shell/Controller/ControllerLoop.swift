@@ -121,7 +121,7 @@ struct ControllerLoop {
 
     /// Feeds the controller and carries out what it asks.
     mutating func feed(_ event: Controller.Event) async -> LoopExit? {
-        let directives = controller.handle(event, at: now)
+        let directives = controller.handle(event, at: now, wallTime: CIBReplicaStore.timestamp())
         logTransitionStart()
         return await carryOut(directives)
     }
@@ -256,8 +256,9 @@ extension ControllerLoop {
         case .update(let body):
             let text: String
             do {
-                let (request, requested) = try CIBUpdateBody.decode(body)
-                text = try CIBUpdateBody.encode(request, user: peer.isPrivileged ? requested : peer.user)
+                let decoded = try CIBUpdateBody.decodeAll(body)
+                text = try CIBUpdateBody.encode(
+                    decoded.request, user: peer.isPrivileged ? decoded.user : peer.user, client: decoded.client)
             } catch {
                 reply(.failure(exitCode: Int(error.exitCode.rawValue), message: error.description))
                 return nil
