@@ -75,6 +75,9 @@ struct ControllerClusterTests {
         #expect(text.contains("(version \(ClusterProperties.softwareVersion)) - partition with quorum"), "\(text)")
         let lastChange = text.split(separator: "\n").first { $0.contains("Last change:") } ?? ""
         #expect(lastChange.contains(" 2") && lastChange.contains(" via ") && lastChange.contains(" on node"), "\(text)")
+        if getuid() == 0, lastChange.contains("via crm_attribute") {
+            #expect(lastChange.contains(" by root via crm_attribute"), "root's change names its user: \(text)")
+        }
     }
 
     @Test func sigtermStopsTheNodesResourcesFirstAndNobodyIsFenced() throws {

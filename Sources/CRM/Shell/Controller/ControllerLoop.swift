@@ -257,8 +257,12 @@ extension ControllerLoop {
             let text: String
             do {
                 let decoded = try CIBUpdateBody.decodeAll(body)
+                // A privileged peer may name the user to act as; without one, a peer ACLs never apply to (root,
+                // hacluster) is named anyway, so the CIB records who made the change (`update-user`).
+                let unnamed = CIBAccessControl.isSubject(peer.user) ? nil : peer.user
                 text = try CIBUpdateBody.encode(
-                    decoded.request, user: peer.isPrivileged ? decoded.user : peer.user, client: decoded.client)
+                    decoded.request, user: peer.isPrivileged ? decoded.user ?? unnamed : peer.user,
+                    client: decoded.client)
             } catch {
                 reply(.failure(exitCode: Int(error.exitCode.rawValue), message: error.description))
                 return nil
