@@ -12,23 +12,30 @@ struct SoloController {
     var completed: [Controller.Directive] = []
     var executed: [GraphAction] = []
     var isShutDown = false
+    /// The wall-clock time fed with every event (nil: none).
+    var wallTime: String?
 
-    init() throws {
+    init(properties: ClusterProperties? = nil, wallTime: String? = nil) throws {
         controller = Controller(
-            configuration: .init(node: NodeID(1), incarnation: 1, names: [NodeID(1): "node1"], policyDelay: .seconds(3600)),
+            configuration: .init(
+                node: NodeID(1), incarnation: 1, names: [NodeID(1): "node1"], policyDelay: .seconds(3600),
+                properties: properties),
             cib: XMLReplicatedCIB(CIBDocument.empty()), lineage: .initial)
+        self.wallTime = wallTime
         feed(.viewInstalled(ControllerView(id: ViewID(1 << 32 | 1), members: [NodeID(1)], isQuorate: true, durabilityQuorum: 1)))
     }
 
-    mutating func feed(_ event: Controller.Event) { carryOut(controller.handle(event, at: now)) }
+    mutating func feed(_ event: Controller.Event) { carryOut(controller.handle(event, at: now, wallTime: wallTime)) }
 
     mutating func carryOut(_ directives: [Controller.Directive]) {
         var queue = directives
         while !queue.isEmpty {
             let directive = queue.removeFirst()
             switch directive {
-            case .broadcast(let message): queue += controller.handle(.messageDelivered(from: NodeID(1), message), at: now)
-            case .persist(let sequence, _, _): queue += controller.handle(.persisted(sequence: sequence), at: now)
+            case .broadcast(let message):
+                queue += controller.handle(.messageDelivered(from: NodeID(1), message), at: now, wallTime: wallTime)
+            case .persist(let sequence, _, _):
+                queue += controller.handle(.persisted(sequence: sequence), at: now, wallTime: wallTime)
             case .executeLocally(_, let action, _): executed.append(action)
             case .shutdownComplete: isShutDown = true
             case .completeUpdate, .computeTransition, .scheduleTimer, .notice: completed.append(directive)

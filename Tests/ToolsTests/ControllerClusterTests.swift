@@ -66,6 +66,18 @@ struct ControllerClusterTests {
         let readLocal = try ToolProcess.ours(
             "crm_attribute", ["-N", "node3", "-l", "reboot", "-n", "here", "-G", "-q"], environment: cluster.environment(1))
         #expect(readLocal.standardOutput == "1\n", "\(readLocal.standardError)")
+
+        // crm_mon shows what the DC recorded: the stack, its version and who made the last change.
+        let monitor = try ToolProcess.ours("crm_mon", ["-1"], environment: cluster.environment(2))
+        let text = monitor.standardOutput
+        #expect(monitor.status == 0, "\(monitor.standardError)")
+        #expect(text.contains("  * Stack: heartbeat\n"), "\(text)")
+        #expect(text.contains("(version \(ClusterProperties.softwareVersion)) - partition with quorum"), "\(text)")
+        let lastChange = text.split(separator: "\n").first { $0.contains("Last change:") } ?? ""
+        #expect(lastChange.contains(" 2") && lastChange.contains(" via ") && lastChange.contains(" on node"), "\(text)")
+        if getuid() == 0, lastChange.contains("via crm_attribute") {
+            #expect(lastChange.contains(" by root via crm_attribute"), "root's change names its user: \(text)")
+        }
     }
 
     @Test func sigtermStopsTheNodesResourcesFirstAndNobodyIsFenced() throws {

@@ -4,9 +4,11 @@ import XML
 /// `<cib_update operation="modify" scope="status" allow-create="true" user="…">ELEMENT</cib_update>`.
 /// One place maps `CIBRequest` to text and back, so every path carries exactly the same requests.
 public enum CIBUpdateBody {
-    /// Encodes an edit; queries are not updates and are refused.
-    public static func encode(_ request: CIBRequest, user: String? = nil, tag: String? = nil) throws(CIBError)
-        -> String
+    /// Encodes an edit; queries are not updates and are refused. `client` names the tool that asked
+    /// (`cibadmin`), `origin` the node it was submitted on: the DC records both on the `<cib>` element.
+    public static func encode(
+        _ request: CIBRequest, user: String? = nil, tag: String? = nil, client: String? = nil, origin: String? = nil
+    ) throws(CIBError) -> String
     {
         var attributes: [(String, String)] = []
         var payload: XMLElement?
@@ -48,6 +50,8 @@ public enum CIBUpdateBody {
         }
         if let user { attributes.append(("user", user)) }
         if let tag { attributes.append(("tag", tag)) }
+        if let client { attributes.append(("client", client)) }
+        if let origin { attributes.append(("origin", origin)) }
         var text = "<cib_update"
         for (name, value) in attributes { text += " \(name)=\"\(xmlEscaped(value))\"" }
         guard let payload else { return text + "/>" }
@@ -55,10 +59,13 @@ public enum CIBUpdateBody {
     }
 
     /// The tag controllers put on their own updates (`transitionResult` for results of a transition's actions).
-    public static func tag(of body: String) -> String? {
+    public static func tag(of body: String) -> String? { headAttribute("tag", of: body) }
+
+    /// An attribute of the `<cib_update>` element itself, found without parsing the payload.
+    static func headAttribute(_ name: String, of body: String) -> String? {
         guard let end = body.firstIndex(of: ">") else { return nil }
         let head = Array(body[..<end].utf8)
-        let needle = Array(" tag=\"".utf8)
+        let needle = Array(" \(name)=\"".utf8)
         guard head.count >= needle.count else { return nil }
         for start in 0...(head.count - needle.count) where Array(head[start..<start + needle.count]) == needle {
             let valueStart = start + needle.count
@@ -73,6 +80,24 @@ public enum CIBUpdateBody {
 
     /// Decodes `encode` output into the request and the user it runs as.
     public static func decode(_ body: String) throws(CIBError) -> (request: CIBRequest, user: String?) {
+        let decoded = try decodeAll(body)
+        return (decoded.request, decoded.user)
+    }
+
+    /// A decoded body: the request, the user it runs as, the tool and the node it came from.
+    public struct Decoded {
+        /// The edit.
+        public var request: CIBRequest
+        /// The user it runs as (nil: the crmd itself or a privileged client without one).
+        public var user: String?
+        /// The tool that asked (`cibadmin`), nil when not given.
+        public var client: String?
+        /// The name of the node it was submitted on, nil when not given.
+        public var origin: String?
+    }
+
+    /// Decodes `encode` output with everything it carries.
+    public static func decodeAll(_ body: String) throws(CIBError) -> Decoded {
         let document: XMLDocument
         do {
             document = try XMLDocument.parse(body, source: "<cib_update>")
@@ -105,6 +130,14 @@ public enum CIBUpdateBody {
         case "patch": request = .applyPatch(try required())
         default: throw .invalidRequest("unknown update operation '\(operation)'")
         }
-        return (request, root[attribute: "user"])
+        return Decoded(
+            request: request, user: root[attribute: "user"], client: root[attribute: "client"],
+            origin: root[attribute: "origin"])
     }
-}
+
+    /// `body` with `origin` set to `name`, as the controller submits it; a body that names its origin already
+    /// is returned as it is.
+    public static func stamped(_ body: String, origin name: String) -> String {
+        guard body.hasPrefix("<cib_update"), headAttribute("origin", of: body) == nil else { return body }
+        return "<cib_update origin=\"\(xmlEscaped(name))\"" + body.dropFirst("<cib_update".count)
+    }}

@@ -101,6 +101,9 @@ extension Controller {
         if let body = try? StatusUpdates.quorumAndDC(isQuorate: view.isQuorate, dcID: "\(dc)") {
             directives += submitInternal(body, at: now, isRegenerated: true)
         }
+        if let properties = configuration.properties, let body = try? properties.update(for: replication.document.cib.xml) {
+            directives += submitInternal(body, at: now, isRegenerated: true)
+        }
         directives += nodeDirectives(nodes.handle(.viewInstalled(view, isDC: true)), at: now)
         directives += keepShutdownsDown(view, at: now)
         directives += markUnseenNodesOutside(view, at: now)
@@ -159,7 +162,7 @@ extension Controller {
         if isRegenerated { regeneratedUpdates.insert(id) }
         internalBodies[id] = body
         if CIBUpdateBody.tag(of: body) == CIBUpdateBody.transitionResultTag { resultUpdates.insert(id) }
-        return replicate(.updateSubmitted(id, body: body, requiresQuorum: false), at: now)
+        return replicate(.updateSubmitted(id, body: CIBUpdateBody.stamped(body, origin: nodeName), requiresQuorum: false), at: now)
     }
 }
 

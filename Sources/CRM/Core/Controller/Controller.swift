@@ -19,17 +19,20 @@ public struct Controller {
         public var policyDelay: Duration
         /// `start-failure-is-fatal`: a failed start sets the fail count to INFINITY.
         public var startFailureIsFatal: Bool
+        /// The cluster properties this node writes once elected DC, when they differ (nil: none).
+        public var properties: ClusterProperties?
 
         /// A configuration.
         public init(
             node: NodeID, incarnation: UInt64, names: [NodeID: String], policyDelay: Duration = .milliseconds(20),
-            startFailureIsFatal: Bool = true
+            startFailureIsFatal: Bool = true, properties: ClusterProperties? = nil
         ) {
             self.node = node
             self.incarnation = incarnation
             self.names = names
             self.policyDelay = policyDelay
             self.startFailureIsFatal = startFailureIsFatal
+            self.properties = properties
         }
     }
 
@@ -119,8 +122,12 @@ public struct Controller {
     /// Submits a tool's update; the answer comes as `.completeUpdate` with the returned id.
     public mutating func submitToolUpdate(_ body: String) -> (UpdateID, [Directive]) {
         let id = nextUpdateID()
-        return (id, replicate(.updateSubmitted(id, body: body, requiresQuorum: true), at: nil))
+        let stamped = CIBUpdateBody.stamped(body, origin: nodeName)
+        return (id, replicate(.updateSubmitted(id, body: stamped, requiresQuorum: true), at: nil))
     }
+
+    /// This node's name (ha.cf), its id when it has none.
+    var nodeName: String { configuration.names[configuration.node] ?? "\(configuration.node)" }
 
     /// Asks for a clean shutdown, as Pacemaker's controller does: sets this node's transient `shutdown`
     /// attribute, so the DC's policy engine stops the node's resources and sends it `do_shutdown`; once that
@@ -132,8 +139,12 @@ public struct Controller {
         return submitInternal(body, at: now) + maybeRunPolicy(at: now)
     }
 
-    /// Feeds one event at `now`.
-    public mutating func handle(_ event: Event, at now: Instant) -> [Directive] {
+    /// Feeds one event at `now`. `wallTime` is the wall-clock time in Pacemaker's format
+    /// (`Wed Nov 25 03:41:18 2026`): a change the DC applies while handling the event records it as
+    /// `cib-last-written`, with the update's origin, client and user (nil records none of them).
+    public mutating func handle(_ event: Event, at now: Instant, wallTime: String? = nil) -> [Directive] {
+        replication.document.lastWritten = wallTime
+        defer { replication.document.lastWritten = nil }
         var directives: [Directive]
         switch event {
         case .viewInstalled(let view):

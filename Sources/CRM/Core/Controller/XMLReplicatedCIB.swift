@@ -8,6 +8,11 @@ import XML
 public struct XMLReplicatedCIB: ReplicatedDocument {
     /// The CIB.
     public var cib: CIBDocument
+    /// When set, every change `apply(update:)` makes also records on the `<cib>` element `cib-last-written`
+    /// (this text), `update-origin`, `update-client` (`crmd` when the request names no tool) and
+    /// `update-user` (removed when the request names none), as Pacemaker's CIB does; the patch carries them,
+    /// so every replica holds the same bytes.
+    public var lastWritten: String?
 
     /// Wraps a CIB.
     public init(_ cib: CIBDocument) { self.cib = cib }
@@ -25,12 +30,20 @@ public struct XMLReplicatedCIB: ReplicatedDocument {
 
     /// Applies a `CIBUpdateBody`; returns the v2 patchset of the change.
     public mutating func apply(update body: String) throws(CIBError) -> String? {
-        let (request, user) = try CIBUpdateBody.decode(body)
+        let decoded = try CIBUpdateBody.decodeAll(body)
+        let (request, user) = (decoded.request, decoded.user)
         if request.isReadOnly { throw .invalidRequest("a query is not an update") }
         // `CIBDocument.apply` edits a copy and swaps it in, so the previous tree stays as it was.
         let before = cib.xml
         let result = try cib.apply(request, user: user)
         guard result.isChanged else { return nil }
+        if let lastWritten {
+            let root = cib.xml.root
+            try? root.setAttribute("cib-last-written", lastWritten)
+            try? root.setAttribute("update-origin", decoded.origin)
+            try? root.setAttribute("update-client", decoded.client ?? "crmd")
+            try? root.setAttribute("update-user", user)
+        }
         let patch: XMLDocument?
         if let chain = Self.region(of: request) {
             patch = CIBPatch.create(from: before, to: cib.xml, along: chain)

@@ -10,6 +10,8 @@ public struct ControllerDaemonConfiguration: Sendable {
     public var node: NodeID
     /// Node names by id (ha.cf's `node` lines).
     public var names: [NodeID: String]
+    /// ha.cf's cluster name, recorded by the DC as `cluster-name`.
+    public var clusterName: String
     /// Holds `heartbeat.sock`, `lrmd.sock`, `crmd.sock` and `crmd.log`.
     public var runDirectory: String
     /// Holds the replica (`cib/`).
@@ -36,6 +38,7 @@ public struct ControllerDaemonConfiguration: Sendable {
         }
         node = local.id
         names = Dictionary(configuration.nodes.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        clusterName = configuration.clusterName
         self.runDirectory = runDirectory
         self.stateDirectory = stateDirectory
         self.policyDelay = policyDelay
@@ -148,7 +151,8 @@ public final class ControllerDaemon: Service, Sendable {
         let controller = Controller(
             configuration: Controller.Configuration(
                 node: configuration.node, incarnation: Self.incarnation(), names: configuration.names,
-                policyDelay: configuration.policyDelay),
+                policyDelay: configuration.policyDelay,
+                properties: ClusterProperties(clusterName: configuration.clusterName)),
             cib: XMLReplicatedCIB(loaded.cib), lineage: loaded.lineage)
         var loop = ControllerLoop(
             controller: controller, configuration: configuration, connection: connection, runner: runner,

@@ -121,7 +121,7 @@ struct ControllerLoop {
 
     /// Feeds the controller and carries out what it asks.
     mutating func feed(_ event: Controller.Event) async -> LoopExit? {
-        let directives = controller.handle(event, at: now)
+        let directives = controller.handle(event, at: now, wallTime: CIBReplicaStore.timestamp())
         logTransitionStart()
         return await carryOut(directives)
     }
@@ -256,8 +256,13 @@ extension ControllerLoop {
         case .update(let body):
             let text: String
             do {
-                let (request, requested) = try CIBUpdateBody.decode(body)
-                text = try CIBUpdateBody.encode(request, user: peer.isPrivileged ? requested : peer.user)
+                let decoded = try CIBUpdateBody.decodeAll(body)
+                // A privileged peer may name the user to act as; without one, a peer ACLs never apply to (root,
+                // hacluster) is named anyway, so the CIB records who made the change (`update-user`).
+                let unnamed = CIBAccessControl.isSubject(peer.user) ? nil : peer.user
+                text = try CIBUpdateBody.encode(
+                    decoded.request, user: peer.isPrivileged ? decoded.user ?? unnamed : peer.user,
+                    client: decoded.client)
             } catch {
                 reply(.failure(exitCode: Int(error.exitCode.rawValue), message: error.description))
                 return nil

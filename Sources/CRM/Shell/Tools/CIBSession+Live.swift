@@ -62,10 +62,16 @@ extension CIBSession {
         }
     }
 
+    /// The running tool's name (`cibadmin`), which the DC records as the CIB's `update-client`.
+    static var clientName: String? {
+        guard let path = CommandLine.arguments.first, let name = path.split(separator: "/").last else { return nil }
+        return String(name)
+    }
+
     func liveApply(_ request: CIBRequest, _ crmd: CRMDClient) throws(CIBSessionError) -> CIBUpdateResult {
         let body: String
         do {
-            body = try CIBUpdateBody.encode(request, user: requestedUser)
+            body = try CIBUpdateBody.encode(request, user: requestedUser, client: Self.clientName)
         } catch {
             throw .cib(error)
         }
