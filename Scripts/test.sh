@@ -21,7 +21,7 @@ if [ $# -gt 0 ]; then
     exit $status
 fi
 
-daemon_suites='HeartbeatDaemonIntegrationTests|PartitionIntegrationTests|ControllerClusterTests|ClusterIntegrationTests|ClusterPartitionTests'
+daemon_suites='HeartbeatDaemonIntegrationTests|PartitionIntegrationTests|ControllerClusterTests|ClusterIntegrationTests|ClusterPartitionTests|MediaIntegrationTests'
 set +e
 swift test --skip-build --skip "$daemon_suites" > .build/test-output.txt 2>&1
 first=$?
