@@ -1,5 +1,6 @@
 import Foundation
 import Membership
+import NIOCore
 import Testing
 
 /// `mcast` and `bcast` with real daemons: three network namespaces on a bridge, created and removed here.
@@ -30,6 +31,51 @@ struct MediaIntegrationTests {
         try #require(views != nil, "\(cluster.logs)")
         #expect(Set(views!).count == 1, "one view of 3")
         #expect(views![0].quorum.isQuorate)
+        // The data plane learns its peers from the membership plane: ordered messages flow without addr=.
+        let received = try await exchangeMessages(cluster, timeout: .seconds(20))
+        #expect(received.count == 3 && received.allSatisfy { $0.count == 9 }, "\(received)\n\(cluster.logs)")
+        #expect(Set(received).count == 1, "one agreed order: \(received)")
+    }
+
+    /// Each node's client joins a group and sends 3 messages once all 3 are in it; returns what each received.
+    private func exchangeMessages(_ cluster: TestCluster, timeout: Duration) async throws -> [[String]] {
+        try await withThrowingTaskGroup(of: [String]?.self) { group in
+            for index in 0..<3 {
+                let socket = cluster.directories(index).heartbeatSocket
+                group.addTask {
+                    try await HeartbeatClient.withConnection(socketPath: socket, name: "media\(index)") { connection in
+                        try await connection.join("media")
+                        var messages: [String] = []
+                        var iterator = connection.events.makeAsyncIterator()
+                        var sent = false
+                        while messages.count < 9, let event = try await iterator.next() {
+                            switch event {
+                            case .groupChanged(let change) where change.members.count == 3 && !sent:
+                                sent = true
+                                for number in 0..<3 {
+                                    try await connection.send(ByteBuffer(string: "n\(index)-\(number)"), to: "media")
+                                }
+                            case .message(_, _, let payload): messages.append(String(buffer: payload))
+                            default: break
+                            }
+                        }
+                        return messages
+                    }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            var all: [[String]] = []
+            for try await messages in group {
+                guard let messages else { break }
+                all.append(messages)
+                if all.count == 3 { break }
+            }
+            group.cancelAll()
+            return all
+        }
     }
 
     @Test func unknownInterfaceIsAConfigurationError() throws {
