@@ -16,6 +16,11 @@ struct MediaIntegrationTests {
         try await formOneView { _ in "bcast eth0" }
     }
 
+    @Test(.enabled(if: NamespaceNetwork.isAvailable, "skipped: needs root and `ip netns`"))
+    func threeDaemonsFormOneViewOverMulticastAndBroadcastTogether() async throws {
+        try await formOneView { port in "mcast eth0 239.255.77.2 \(port) 1 1\nbcast eth0" }
+    }
+
     private func formOneView(media: @escaping (Int) -> String) async throws {
         let network = try NamespaceNetwork(count: 3)
         let names = (1...3).map(network.node)
