@@ -2,7 +2,8 @@
 # The README's test command: set up, build (warnings are errors), check layering, run every test.
 # Extra arguments go to `swift test` (e.g. --filter XMLTests); without them the whole suite runs in two
 # passes: everything else in parallel, then the suites that start real daemon clusters and time them,
-# alone, so that other tests' blocking process waits on a 2-core machine cannot starve their clients.
+# alone and one suite at a time (--no-parallel), so that other tests' blocking process waits or another
+# cluster's start-up on a 2-core machine cannot starve their clients or skew their timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -21,11 +22,11 @@ if [ $# -gt 0 ]; then
     exit $status
 fi
 
-daemon_suites='HeartbeatDaemonIntegrationTests|PartitionIntegrationTests|ControllerClusterTests|ClusterIntegrationTests|ClusterPartitionTests'
+daemon_suites='HeartbeatDaemonIntegrationTests|PartitionIntegrationTests|ControllerClusterTests|ClusterIntegrationTests|ClusterPartitionTests|MediaIntegrationTests'
 set +e
 swift test --skip-build --skip "$daemon_suites" > .build/test-output.txt 2>&1
 first=$?
-swift test --skip-build --filter "$daemon_suites" > .build/test-output-daemons.txt 2>&1
+swift test --skip-build --no-parallel --filter "$daemon_suites" > .build/test-output-daemons.txt 2>&1
 second=$?
 set -e
 quiet .build/test-output.txt

@@ -53,6 +53,17 @@ struct HeartbeatConfigurationTests {
         #expect(configuration.warnings.count == 1)
     }
 
+    @Test func readsMulticastAndBroadcastMedia() throws {
+        let text = "node a\nmcast eth1 224.0.0.18 694 0 1\nmcast eth1 239.255.255.255 694 255 0\nbcast eth0 eth2\n"
+        let configuration = try HeartbeatConfiguration.parse(text, file: "ha.cf")
+        #expect(
+            configuration.links == [
+                .multicast(interface: "eth1", group: "224.0.0.18", port: 694, ttl: 0, loop: true),
+                .multicast(interface: "eth1", group: "239.255.255.255", port: 694, ttl: 255, loop: false),
+                .broadcast(interfaces: ["eth0", "eth2"]),
+            ])
+    }
+
     @Test(arguments: [
         ("node a\nucast eth0 1.2.3.4\nfrobnicate 3", 3, "unknown directive 'frobnicate'"),
         ("node a\nucast eth0\n", 2, "usage: ucast"),
@@ -66,6 +77,14 @@ struct HeartbeatConfigurationTests {
         ("bcast eth0", 0, "no node directive"),
         ("node a a\nbcast eth0", 0, "listed twice"),
         ("node a", 0, "no medium"),
+        ("node a\nmcast eth0 10.0.0.1 694 1 0", 2, "not an IPv4 multicast group"),
+        ("node a\nmcast eth0 239.0.0.256 694 1 0", 2, "not an IPv4 multicast group"),
+        ("node a\nmcast eth0 239.0.0.1 694 256 0", 2, "not an integer in 0...255"),
+        ("node a\nmcast eth0 239.0.0.1 694 -1 0", 2, "not an integer in 0...255"),
+        ("node a\nmcast eth0 239.0.0.1 694 1 2", 2, "loop must be 0 or 1"),
+        ("node a\nmcast eth0 239.0.0.1 0 1 1", 2, "not an integer in 1...65534"),
+        ("node a\nmcast eth0 239.0.0.1 694 1", 2, "usage: mcast"),
+        ("node a\nbcast", 2, "usage: bcast"),
     ])
     func reportsErrorsWithFileAndLine(text: String, line: Int, reason: String) {
         do {

@@ -28,7 +28,7 @@ final class NamespaceNetwork {
                     "link", "add", port(index), "netns", bridge, "type", "veth", "peer", "name", "eth0", "netns", node(index),
                 ])
                 try Self.ip(["netns", "exec", bridge, "ip", "link", "set", port(index), "master", "br0", "up"])
-                try Self.ip(["netns", "exec", node(index), "ip", "addr", "add", "\(address(index))/24", "dev", "eth0"])
+                try Self.ip(["netns", "exec", node(index), "ip", "addr", "add", "\(address(index))/24", "brd", "+", "dev", "eth0"])
                 try Self.ip(["netns", "exec", node(index), "ip", "link", "set", "eth0", "up"])
                 try Self.ip(["netns", "exec", node(index), "ip", "link", "set", "lo", "up"])
             }

@@ -17,19 +17,28 @@ final class TestCluster: @unchecked Sendable {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
-    init(addresses: [String], namespaces: [String]? = nil, extraDirectives: String = "") throws {
+    /// `media` writes medium lines for the chosen UDP port; with it, node lines carry no `addr=` (the daemons
+    /// bind the wildcard address, as mcast and bcast need).
+    init(
+        addresses: [String], namespaces: [String]? = nil, extraDirectives: String = "",
+        media: ((_ port: Int) -> String)? = nil
+    ) throws {
         base = FileManager.default.temporaryDirectory.appendingPathComponent("hb-test-\(UUID().uuidString)").path
-        port = Int.random(in: 20000...40000)
+        let chosenPort = Int.random(in: 20000...40000)
+        port = chosenPort
         names = addresses.indices.map { "node\($0 + 1)" }
         self.namespaces = namespaces
-        let nodeLines = addresses.enumerated().map { "node node\($0.offset + 1) id=\($0.offset + 1) addr=\($0.element)" }
+        let nodeLines = addresses.enumerated().map {
+            "node node\($0.offset + 1) id=\($0.offset + 1)" + (media == nil ? " addr=\($0.element)" : "")
+        }
+        let mediumLines = media.map { [$0(chosenPort)] } ?? []
         let secret = try AuthKeysFile.generateSecret()
         for index in addresses.indices {
             let directories = self.directories(index)
             for directory in [directories.config, directories.run, directories.state] {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            let text = (["cluster test", "udpport \(port)", "nodename node\(index + 1)"] + nodeLines + [extraDirectives])
+            let text = (["cluster test", "udpport \(port)", "nodename node\(index + 1)"] + nodeLines + mediumLines + [extraDirectives])
                 .joined(separator: "\n")
             try text.write(toFile: directories.haCF, atomically: true, encoding: .utf8)
             try "auth 1\n1 hmac-sha256 \(secret)\n".write(toFile: directories.authkeys, atomically: true, encoding: .utf8)

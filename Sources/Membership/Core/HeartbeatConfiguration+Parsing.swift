@@ -45,11 +45,18 @@ extension HeartbeatConfiguration {
             links.append(.unicast(interface: line.arguments[0], peer: line.arguments[1]))
         case "mcast":
             try line.expectCount(5, usage: "mcast <interface> <group> <port> <ttl> <loop>")
+            let group = line.arguments[1]
+            guard let octets = IPv4Octets(group), (224...239).contains(octets.first) else {
+                throw line.error("mcast: '\(group)' is not an IPv4 multicast group (224.0.0.0 to 239.255.255.255)")
+            }
+            guard let loop = Int(line.arguments[4]), loop == 0 || loop == 1 else {
+                throw line.error("mcast: loop must be 0 or 1, not '\(line.arguments[4])'")
+            }
             links.append(
                 .multicast(
-                    interface: line.arguments[0], group: line.arguments[1],
-                    port: try line.integer(at: 2, in: 1...65535), ttl: try line.integer(at: 3, in: 1...255),
-                    loop: try line.integer(at: 4, in: 0...1) == 1))
+                    interface: line.arguments[0], group: group,
+                    port: try line.integer(at: 2, in: 1...65534), ttl: try line.integer(at: 3, in: 0...255),
+                    loop: loop == 1))
         case "bcast":
             guard !line.arguments.isEmpty else { throw line.error("usage: bcast <interface> [<interface> ...]") }
             links.append(.broadcast(interfaces: line.arguments))
@@ -233,5 +240,23 @@ struct DirectiveLine {
             }
             return .list(nodes)
         }
+    }
+}
+
+/// A dotted-quad IPv4 address read without the C library (Core does no I/O).
+struct IPv4Octets {
+    /// The first octet.
+    let first: Int
+
+    init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var values: [Int] = []
+        for part in parts {
+            guard (1...3).contains(part.count), part.allSatisfy(\.isASCII), let value = Int(part), (0...255).contains(value)
+            else { return nil }
+            values.append(value)
+        }
+        first = values[0]
     }
 }

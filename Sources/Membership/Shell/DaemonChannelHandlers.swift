@@ -12,6 +12,8 @@ enum DaemonInput: Sendable {
     case clientDisconnected(UInt64)
     case messagingTimer
     case viewAgreed(MembershipView)
+    /// The membership loop heard from a node at this data address (its membership port minus one).
+    case peerLearned(NodeID, SocketAddress)
     case stop
 }
 

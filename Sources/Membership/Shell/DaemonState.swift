@@ -37,6 +37,7 @@ struct DaemonState: Sendable {
         case .datagram(let envelope): received(envelope)
         case .messagingTimer: perform(core.handle(.messagingTick(at: now)))
         case .viewAgreed(let view): perform(core.handle(.viewAgreed(view)))
+        case .peerLearned(let node, let address): if addresses[node] == nil { addresses[node] = address }
         case .clientConnected(let id, let channel, let credentials):
             clients[id] = ClientSession(channel: channel, credentials: credentials)
         case .clientRequest(let id, let request): clientRequested(id, request)

@@ -39,8 +39,9 @@ public final class HeartbeatDaemon: Service {
     public let incarnation: Incarnation
     private let protection: any PacketProtection
     private let logger: Logger
+    private let media: HeartbeatMedia
 
-    /// Prepares a daemon; checks that this node is listed and that its media are supported.
+    /// Prepares a daemon; checks that this node is listed and resolves its media (`mcast`/`bcast` interfaces).
     public init(
         configuration: HeartbeatConfiguration, directories: HADirectories, localNodeName: String,
         protection: any PacketProtection, incarnation: Incarnation, logger: Logger
@@ -48,10 +49,7 @@ public final class HeartbeatDaemon: Service {
         guard let local = configuration.node(named: localNodeName) else {
             throw .configuration("this node '\(localNodeName)' is not listed in \(directories.haCF) (set nodename)")
         }
-        for link in configuration.links {
-            if case .unicast = link { continue }
-            throw .configuration("\(link) is not supported by this daemon yet; use ucast or addr= on node lines")
-        }
+        media = try HeartbeatMedia.resolve(configuration, local: local)
         self.configuration = configuration
         self.directories = directories
         self.local = local
@@ -76,6 +74,7 @@ public final class HeartbeatDaemon: Service {
             of: MembershipInput.self, bufferingPolicy: .unbounded)
         let dataSocket = try await bindUDP(port: configuration.udpPort) { dataSink.yield(.datagram($0)) }
         let membershipSocket = try await bindUDP(port: configuration.udpPort + 1) { membershipSink.yield(.datagram($0)) }
+        try await media.configure(membershipSocket)
         let snapshot = SnapshotBox()
         let quorum = Quorum(options: configuration.quorum, configuredVotes: configuration.configuredVotes)
         let statusSource = StatusSource(
@@ -162,7 +161,7 @@ public final class HeartbeatDaemon: Service {
             reader: PacketReader(
                 local: member, clusterID: configuration.clusterID, channel: .heartbeat, protection: protection),
             configuration: configuration, directories: directories, udp: udp, logger: logger,
-            addresses: peers.nodes, extraTargets: peers.extra, dataSink: dataSink, snapshot: snapshot)
+            addresses: peers.nodes, extraTargets: peers.extra + media.targets, dataSink: dataSink, snapshot: snapshot)
     }
 
     private func makeDataLoop(udp: any Channel, snapshot: SnapshotBox) throws -> DaemonState {

@@ -47,7 +47,15 @@ struct MembershipLoop {
         guard case .success(let (header, frames)) = reader.open(envelope.data) else { return }
         let sender = header.sender
         guard configuration.node(id: sender.node) != nil || configuration.autojoin != .none else { return }
-        addresses[sender.node] = envelope.remoteAddress
+        if addresses[sender.node] != envelope.remoteAddress {
+            addresses[sender.node] = envelope.remoteAddress
+            // The data socket is on the port below: peers found through mcast, bcast or ucast reach the data loop.
+            var data = envelope.remoteAddress
+            if let port = data.port, port > 1 {
+                data.port = port - 1
+                dataSink.yield(.peerLearned(sender.node, data))
+            }
+        }
         for case .control(let channel, var payload) in frames where channel == HeartbeatDaemon.membershipChannel {
             do {
                 let message = try MembershipMessage.decode(&payload)
