@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: set up, build (warnings are errors), check layering, run every test.
 # Extra arguments go to `swift test` (e.g. --filter XMLTests); without them the whole suite runs in two
-# passes: everything else in parallel, then the suites that start real daemon clusters and time them (and
-# the lrmd soak, whose monitor timing is checked), one suite at a time (--no-parallel), so that other
-# tests' blocking process waits or another cluster's start-up on a 2-core machine cannot starve their
-# clients or skew their timings.
+# passes: everything else in parallel, then the suites that start real processes and time them (daemon
+# clusters, the lrmd soak, the launcher's process tests), one suite at a time (--no-parallel), so that other
+# tests' blocking waits or another cluster's start-up on a 2-core machine cannot starve them or skew their
+# timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -23,7 +23,7 @@ if [ $# -gt 0 ]; then
     exit $status
 fi
 
-daemon_suites='HeartbeatDaemonIntegrationTests|PartitionIntegrationTests|ControllerClusterTests|ClusterIntegrationTests|ClusterPartitionTests|MediaIntegrationTests|SoakTests'
+daemon_suites='HeartbeatDaemonIntegrationTests|PartitionIntegrationTests|ControllerClusterTests|ClusterIntegrationTests|ClusterPartitionTests|MediaIntegrationTests|SoakTests|NodeLauncherTests|HAStartTests'
 set +e
 swift test --skip-build --skip "$daemon_suites" > .build/test-output.txt 2>&1
 first=$?
