@@ -81,6 +81,9 @@ extension Controller {
                 directives += elected(dc, view: viewID, at: now)
             case .documentChanged(_, let update):
                 guard isDC else { continue }
+                // A replaced configuration (`cibadmin --replace`) may have dropped the properties the DC
+                // records; they are written again. Nothing is written while they are as they should be.
+                directives += writeProperties(at: now)
                 if let update, resultUpdates.contains(update) { continue }
                 policy.isDirty = true
                 if engine.isRunning, let now {
@@ -101,14 +104,20 @@ extension Controller {
         if let body = try? StatusUpdates.quorumAndDC(isQuorate: view.isQuorate, dcID: "\(dc)") {
             directives += submitInternal(body, at: now, isRegenerated: true)
         }
-        if let properties = configuration.properties, let body = try? properties.update(for: replication.document.cib.xml) {
-            directives += submitInternal(body, at: now, isRegenerated: true)
-        }
+        directives += writeProperties(at: now)
         directives += nodeDirectives(nodes.handle(.viewInstalled(view, isDC: true)), at: now)
         directives += keepShutdownsDown(view, at: now)
         directives += markUnseenNodesOutside(view, at: now)
         directives += listConfiguredNodes(at: now)
         return directives
+    }
+
+    /// The DC's cluster properties (`dc-version`, …), submitted only when the CIB's values differ.
+    private mutating func writeProperties(at now: Instant?) -> [Directive] {
+        guard let properties = configuration.properties,
+            let body = try? properties.update(for: replication.document.cib.xml)
+        else { return [] }
+        return submitInternal(body, at: now, isRegenerated: true)
     }
 
     /// A member that finished its clean shutdown (recorded `expected="down"`, its `shutdown` attribute still
