@@ -50,18 +50,10 @@ public enum CRMAttribute {
         return reporter.finish(code)
     }
 
-    /// A failure with its exit code and Pacemaker's message.
-    struct Failure: Error {
-        var code: CRMExitCode
-        var message: String
+    typealias Failure = ToolFailure
 
-        init(_ code: CRMExitCode, _ message: String) {
-            self.code = code
-            self.message = message
-        }
-
-        static let notFound = Failure(.noSuchObject, "Error performing operation: No such device or address")
-    }
+    /// No attribute matched the query.
+    static let notFound = Failure(.noSuchObject, "Error performing operation: No such device or address")
 
     private static func execute(
         _ arguments: ToolArguments, environment: [String: String], reporter: inout ToolReporter
@@ -94,7 +86,7 @@ public enum CRMAttribute {
         }
         if found.isEmpty, let fallback = request.defaultValue, let name = locator.name { found = [(name, fallback)] }
         // A pattern that matches nothing is not an error for Pacemaker; a missing name is.
-        guard !found.isEmpty || request.pattern != nil else { throw .notFound }
+        guard !found.isEmpty || request.pattern != nil else { throw notFound }
         for (name, value) in found {
             switch reporter.format {
             case .text:

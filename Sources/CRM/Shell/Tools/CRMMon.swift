@@ -115,10 +115,7 @@ public enum CRMMon {
         return CRMExitCode.ok.rawValue
     }
 
-    struct Failure: Error {
-        var code: CRMExitCode
-        var message: String
-    }
+    typealias Failure = ToolFailure
 
     /// Reads the CIB through a new session and unpacks its status.
     static func view(_ options: MonitorOptions, environment: [String: String]) -> Result<MonitorView, Failure> {
@@ -126,14 +123,14 @@ public enum CRMMon {
         do {
             session = try CIBSession(environment: environment)
         } catch {
-            return .failure(Failure(code: error.exitCode, message: "Could not connect to the CIB: \(error.description)"))
+            return .failure(Failure(error.exitCode, "Could not connect to the CIB: \(error.description)"))
         }
         let root = session.document.xml.root
         let model: ClusterModel
         do {
             model = try ClusterModel(cib: root)
         } catch {
-            return .failure(Failure(code: .unimplementedFeature, message: "Cannot show this CIB: \(error.description)"))
+            return .failure(Failure(.unimplementedFeature, "Cannot show this CIB: \(error.description)"))
         }
         let now = Int(time(nil))
         let header = MonitorHeader(

@@ -41,20 +41,7 @@ public enum CRMResource {
         return output.finish(code)
     }
 
-    /// A failure with its exit code and Pacemaker's message (possibly several lines).
-    struct Failure: Error {
-        var code: CRMExitCode
-        var message: String
-
-        init(_ code: CRMExitCode, _ message: String) {
-            self.code = code
-            self.message = message
-        }
-
-        static func resourceNotFound(_ id: String) -> Failure {
-            Failure(.noSuchObject, "crm_resource: Resource '\(id)' not found\nError performing operation: No such object")
-        }
-    }
+    typealias Failure = ToolFailure
 
     private static func execute(
         _ arguments: ToolArguments, environment: [String: String], now: Int, output: inout ResourceOutput
@@ -156,5 +143,12 @@ struct ResourceOutput {
             ToolStreams.writeOut(PacemakerResult.render(request: request, body: body, code: code, errors: errors))
         }
         return code.rawValue
+    }
+}
+
+extension ToolFailure {
+    /// crm_resource's failure for a resource the CIB does not have.
+    static func resourceNotFound(_ id: String) -> ToolFailure {
+        ToolFailure(.noSuchObject, "crm_resource: Resource '\(id)' not found\nError performing operation: No such object")
     }
 }

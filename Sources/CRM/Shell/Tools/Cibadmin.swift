@@ -71,16 +71,7 @@ public enum Cibadmin {
         return code.rawValue
     }
 
-    /// A failure with its exit code and message.
-    struct Failure: Error {
-        var code: CRMExitCode
-        var message: String
-
-        init(_ code: CRMExitCode, _ message: String) {
-            self.code = code
-            self.message = message
-        }
-    }
+    typealias Failure = ToolFailure
 
     private static func execute(
         _ arguments: ToolArguments, environment: [String: String], validator: (any CIBValidator)?
